@@ -1,0 +1,143 @@
+/**
+ * Generic RSS 2.0 / Atom adapter (E-hälsomyndigheten's driftinformation and any other
+ * feed), normalised the same way as the HTML pages.
+ */
+import * as cheerio from 'cheerio';
+import Parser from 'rss-parser';
+import { describeError, ParseError } from '../../domain/errors.js';
+import { parseEndTime, parseTimeRange, type TimeContext } from '../../domain/swedish-time.js';
+import type { Kind, ParsedItem, ParseResult } from '../../domain/types.js';
+import { absoluteUrl, norm, textLines } from './html-common.js';
+import { classify, safeTime } from './html-item.js';
+import { kindFromWords } from './status-words.js';
+import type { Adapter, AdapterContext } from './types.js';
+
+type RawCategory = string | { _?: string; $?: { term?: string; label?: string } };
+interface FeedItemExtra {
+  categoryRaw?: RawCategory[];
+  id?: string;
+  'content:encoded'?: string;
+}
+
+// One parser for the module: it holds no per-feed state between parseString calls.
+// `category` is copied raw because rss-parser leaves Atom's <category term> out.
+const parser = new Parser<Record<string, unknown>, FeedItemExtra>({
+  customFields: { item: [['category', 'categoryRaw', { keepArray: true }]] },
+});
+
+/** Sentences that may carry the end of an incident ("Felet åtgärdades 09.05", "Beräknas klart 12.00"). */
+const END_HINT = /åtgärd|löst|återställ|fungerar|klar|prognos|beräkna|avslut|till och med/iu;
+
+/** Parses an RSS or Atom document; malformed XML is a ParseError, one bad entry only a warning. */
+async function parse(body: string, ctx: AdapterContext): Promise<ParseResult> {
+  let feed: Awaited<ReturnType<typeof parser.parseString>>;
+  try {
+    feed = await parser.parseString(body);
+  } catch (cause) {
+    throw new ParseError('feed is not readable RSS or Atom', { cause, hint: 'check that the source URL serves a feed' });
+  }
+  // Several entries sharing a link (EHM links every entry to the channel page) make it no detail link.
+  const seen = new Map<string, number>();
+  for (const it of feed.items) if (it.link) seen.set(linkKey(it.link, ctx.url), (seen.get(linkKey(it.link, ctx.url)) ?? 0) + 1);
+  const notDetail = new Set([feed.link, ctx.url].filter((l): l is string => !!l).map((l) => linkKey(l, ctx.url)));
+
+  const items: ParsedItem[] = [];
+  const warnings: string[] = [];
+  feed.items.forEach((it, i) => {
+    const where = `rss: entry ${i + 1}`;
+    try {
+      const title = norm(it.title);
+      if (!title) {
+        warnings.push(`${where} has no title; skipped`);
+        return;
+      }
+      const key = it.link ? linkKey(it.link, ctx.url) : '';
+      const url = key && !notDetail.has(key) && (seen.get(key) ?? 0) < 2 ? absoluteUrl(it.link, ctx.url) : null;
+      const { item, warnings: w } = buildFeedItem(it, title, url, ctx);
+      items.push(item);
+      warnings.push(...w.map((m) => `${where} ("${title}"): ${m}`));
+    } catch (err) {
+      warnings.push(`${where} skipped: ${describeError(err)}`);
+    }
+  });
+  // A well-formed feed with no entries is the feed's way of saying "nothing to report".
+  return { items, saysEmpty: feed.items.length === 0, warnings };
+}
+
+type FeedItem = Parser.Item & FeedItemExtra;
+
+function buildFeedItem(it: FeedItem, title: string, url: string | null, ctx: AdapterContext) {
+  const paragraphs = descriptionLines(it['content:encoded'] || it.content || it.summary || '');
+  const description = paragraphs.join(' ') || null;
+  const categories = categoryTexts(it);
+  // Explicit signals (categories, a "Störning:" prefix) beat the configured default; title words come after it.
+  const fallbackKind: Kind = ctx.options.defaultKind ?? kindFromWords(title) ?? 'disruption';
+  const { kind, status } = classify({ title, categories, text: description }, fallbackKind);
+  const titleServices = ctx.catalogue.findInText(title);
+  const services = titleServices.length ? titleServices : ctx.catalogue.findInText(description ?? '');
+  const warnings: string[] = [];
+  const times = feedTimes(paragraphs, { now: ctx.now, prefer: kind === 'disruption' ? 'past' : 'future' }, warnings);
+  const item: ParsedItem = {
+    kind,
+    status,
+    title,
+    services,
+    start: times.start,
+    end: times.end,
+    url,
+    impact: description,
+    timeText: times.timeText,
+    unknownServices: [],
+    guid: norm(it.guid ?? it.id) || null,
+    details: null,
+  };
+  return { item, warnings };
+}
+
+/** The description as plain text lines: HTML tags stripped, one line per paragraph. */
+function descriptionLines(html: string): string[] {
+  const $ = cheerio.load(`<div>${html}</div>`, null, false);
+  $('script, style').remove();
+  return textLines($, $.root().children());
+}
+
+function categoryTexts(it: FeedItem): string[] {
+  const raw: RawCategory[] = [...(it.categoryRaw ?? []), ...((it.categories ?? []) as RawCategory[])];
+  const texts = raw.map((c) => norm(typeof c === 'string' ? c : (c._ ?? c.$?.label ?? c.$?.term)));
+  return [...new Set(texts.filter(Boolean))];
+}
+
+/**
+ * Times from the description, sentence by sentence: the first readable sentence gives
+ * the start (and maybe the end); a later "åtgärdades 09.05" sentence may give the end.
+ * pubDate is never used as a start: it says when the entry was written, not when it began.
+ */
+function feedTimes(paragraphs: string[], tctx: TimeContext, warnings: string[]) {
+  const sentences = paragraphs.flatMap((p) => p.split(/(?<=[.!?])\s+(?=[A-ZÅÄÖ])/u));
+  const used: string[] = [];
+  let start: string | null = null;
+  let end: string | null = null;
+  for (const s of sentences) {
+    if (!start) {
+      const r = safeTime(() => parseTimeRange(s, tctx), s, warnings);
+      if (r.start) {
+        start = r.start;
+        end = r.end;
+        used.push(s);
+      }
+    } else if (!end && END_HINT.test(s)) {
+      const from = start;
+      const r = safeTime(() => parseEndTime(s, from, tctx), s, warnings);
+      if (r.end || r.noForecast) used.push(s);
+      end = r.end;
+    }
+  }
+  return { start, end, timeText: used.length ? used.join(' | ') : null };
+}
+
+function linkKey(link: string, base: string): string {
+  return (absoluteUrl(link, base) ?? link.trim()).replace(/#.*$/, '').replace(/\/+$/, '');
+}
+
+/** RSS 2.0 and Atom feeds. */
+export const rssAdapter: Adapter = { name: 'rss', parse };

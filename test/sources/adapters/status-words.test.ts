@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import {
+  kindFromWords,
+  labelOf,
+  saysFixed,
+  splitLabelled,
+  statusFromWords,
+  stripStatusPrefix,
+} from '../../../src/sources/adapters/status-words.js';
+
+describe('stripStatusPrefix', () => {
+  it.each([
+    ['Åtgärdat: Bokningar i 1177 tidbokning sparades inte', 'Bokningar i 1177 tidbokning sparades inte'],
+    ['Inställt: Servicefönster i Katalogtjänst HSA', 'Servicefönster i Katalogtjänst HSA'],
+    ['Uppdatering: Åtgärdat:  Nationella  läkemedelslistan', 'Nationella läkemedelslistan'],
+    ['Störning: Nationella läkemedelslistan svarar långsamt', 'Nationella läkemedelslistan svarar långsamt'],
+    ['[Flyttad] Servicefönster NTjP', 'Servicefönster NTjP'],
+    ['ÅTGÄRDAD – Inloggning', 'Inloggning'],
+    ['Uppdatering 2: Inloggning', 'Inloggning'],
+    ['Servicefönster i NTjP', 'Servicefönster i NTjP'],
+    ['Störning i 1177 journal', 'Störning i 1177 journal'],
+    ['Åtgärdat:', 'Åtgärdat:'],
+  ])('%s → %s', (title, stripped) => expect(stripStatusPrefix(title)).toBe(stripped));
+});
+
+describe('status and kind words', () => {
+  it('maps status words, leaving Flyttad and Uppdaterad alone', () => {
+    expect(statusFromWords('Pågående störning')).toBe('ongoing');
+    expect(statusFromWords('Åtgärdad')).toBe('resolved');
+    expect(statusFromWords('Löst')).toBe('resolved');
+    expect(statusFromWords('Avslutad')).toBe('resolved');
+    expect(statusFromWords('Planerad åtgärd')).toBe('planned');
+    expect(statusFromWords('Inställt')).toBe('cancelled');
+    expect(statusFromWords('Flyttad')).toBeUndefined();
+    expect(statusFromWords('Uppdaterad')).toBeUndefined();
+    expect(statusFromWords('Lösenord')).toBeUndefined();
+  });
+
+  it('maps kind words, the earliest winning', () => {
+    expect(kindFromWords('Driftstörning')).toBe('disruption');
+    expect(kindFromWords('Planerat underhåll')).toBe('maintenance');
+    expect(kindFromWords('Servicefönster')).toBe('maintenance');
+    expect(kindFromWords('Införande')).toBe('release');
+    expect(kindFromWords('Störning efter release')).toBe('disruption');
+    expect(kindFromWords('Prio 1')).toBeUndefined();
+  });
+
+  it('recognises text saying a fault is fixed', () => {
+    expect(saysFixed('Felet är åtgärdat och tjänsten fungerar som vanligt igen.')).toBe(true);
+    expect(saysFixed('Felet åtgärdades 09.05.')).toBe(true);
+    expect(saysFixed('Tjänsten fungerar normalt.')).toBe(true);
+    expect(saysFixed('Felsökning pågår.')).toBe(false);
+  });
+});
+
+describe('labels', () => {
+  it('folds case and a trailing colon', () => {
+    expect(labelOf('BERÖRDA  TJÄNSTER:')).toBe('service');
+    expect(labelOf('Beräknas klart')).toBe('end');
+    expect(labelOf('Prognos')).toBe('end');
+    expect(labelOf('Datum')).toBe('time');
+    expect(labelOf('Konsekvens')).toBe('impact');
+    expect(labelOf('Okänt')).toBeUndefined();
+  });
+
+  it('splits "Label: value" lines only for known labels', () => {
+    expect(splitLabelled('Tjänst: 1177 journal')).toEqual({ label: 'service', value: '1177 journal' });
+    expect(splitLabelled('Senast uppdaterad: tisdag 24 november 2026 09:15')).toEqual({
+      label: 'updated',
+      value: 'tisdag 24 november 2026 09:15',
+    });
+    expect(splitLabelled('Obs: läs detta')).toBeUndefined();
+    expect(splitLabelled('Felet är åtgärdat.')).toBeUndefined();
+  });
+});
