@@ -1,0 +1,152 @@
+/** Finds, reads and validates the configuration, then applies environment overrides and defaults. */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../domain/errors.js';
+import type { Kind } from '../domain/types.js';
+import { VERSION } from '../version.js';
+import { configSchema, type ConfigFile } from './schema.js';
+
+export interface SourceConfig {
+  id: string;
+  adapter: string;
+  url: string;
+  intervalMs: number;
+  selectors?: { item?: string; title?: string; badge?: string };
+  defaultKind?: Kind;
+  trustGuid?: boolean;
+  emptyTexts?: string[];
+}
+
+export interface Config {
+  /** Where the configuration came from, for messages ("built-in defaults" or a path). */
+  origin: string;
+  sources: SourceConfig[];
+  /** The directory YAML named in the config file; `serve` imports it at start. Null when none is configured. */
+  directoryPath: string | null;
+  databasePath: string;
+  baseUrl: string;
+  port: number;
+  smtpUrl: string | null;
+  http: { timeoutMs: number; maxBytes: number; retries: number; userAgent: string };
+  polling: { vanishAfter: number; jitterMs: number };
+  schedules: { digest: string; weeklyDigest: string; reminderLeadHours: number; sendEmptyDigests: boolean };
+  sender: { name: string; address: string; replyTo: string };
+  delivery: { maxAttempts: number; backoffMs: number };
+}
+
+
+/** The three Inera pages, at their real addresses. */
+export const DEFAULT_SOURCES: ReadonlyArray<Omit<SourceConfig, 'intervalMs'>> = [
+  { id: 'inera-driftstatus', adapter: 'inera-driftstatus', url: 'https://www.inera.se/driftstatus/' },
+  {
+    id: 'inera-kommande-atgarder',
+    adapter: 'inera-kommande-atgarder',
+    url: 'https://www.inera.se/driftstatus/kommande-atgarder/',
+  },
+  {
+    id: 'inera-planeringskalendern',
+    adapter: 'inera-planeringskalendern',
+    url: 'https://www.inera.se/aktuellt/planeringskalendern/',
+  },
+];
+
+/** Chooses the config file: --config, else DRIFTKOLL_CONFIG, else ./driftkoll.yaml, else none. */
+export function findConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string | null {
+  if (explicit) return resolve(cwd, explicit);
+  if (env.DRIFTKOLL_CONFIG) return resolve(cwd, env.DRIFTKOLL_CONFIG);
+  const local = resolve(cwd, 'driftkoll.yaml');
+  return existsSync(local) ? local : null;
+}
+
+/** Loads and validates the configuration; throws ConfigError naming the file, field and problem. */
+export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Config {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const path = findConfigFile(options.file, env, cwd);
+  let file: ConfigFile = {};
+  if (path) file = readConfigFile(path);
+  return resolveConfig(file, { origin: path ?? 'built-in defaults', baseDir: path ? dirname(path) : cwd, env, cwd });
+}
+
+function readConfigFile(path: string): ConfigFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(`${path}: cannot read the config file`, { cause });
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text) ?? {};
+  } catch (cause) {
+    throw new ConfigError(`${path}: not valid YAML: ${(cause as Error).message.split('\n')[0]}`, { cause });
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`${path}: ${formatIssues(parsed.error.issues)}`);
+  return parsed.data;
+}
+
+/** "sources.0.url: Invalid URL; port: …" — every problem with its path in the file. */
+export function formatIssues(issues: z.core.$ZodIssue[]): string {
+  return issues
+    .map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`)
+    .join('; ');
+}
+
+type SourceEntry = NonNullable<ConfigFile['sources']>[number];
+
+function resolveConfig(
+  file: ConfigFile,
+  ctx: { origin: string; baseDir: string; env: NodeJS.ProcessEnv; cwd: string },
+): Config {
+  const { env } = ctx;
+  const intervalMs = file.polling?.interval ?? 5 * 60_000;
+  const sources: SourceConfig[] = (file.sources ?? DEFAULT_SOURCES).map((s) => {
+    const { interval, ...rest } = s as SourceEntry;
+    return { ...rest, intervalMs: interval ?? intervalMs };
+  });
+  const ids = new Set<string>();
+  for (const [i, s] of sources.entries()) {
+    if (ids.has(s.id)) throw new ConfigError(`${ctx.origin}: sources.${i}.id: duplicate source id "${s.id}"`);
+    ids.add(s.id);
+  }
+  const port = env.PORT ? Number.parseInt(env.PORT, 10) : (file.port ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT is not a port number: ${env.PORT}`);
+  const smtpUrl = env.SMTP_URL?.trim() || null;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) {
+    throw new ConfigError(`SMTP_URL must start with smtp:// or smtps://: ${smtpUrl}`);
+  }
+  const baseUrl = (env.DRIFTKOLL_BASE_URL?.trim() || file.baseUrl || `http://localhost:${port}`).replace(/\/+$/, '');
+  const sender = {
+    name: file.sender?.name ?? 'Invånartjänster e-hälsa, Region Uppsala',
+    address: file.sender?.address ?? '1177etjanster@regionuppsala.example',
+    replyTo: file.sender?.replyTo ?? file.sender?.address ?? '1177etjanster@regionuppsala.example',
+  };
+  const contact = file.http?.contact ?? sender.replyTo;
+  return {
+    origin: ctx.origin,
+    sources,
+    directoryPath: file.directory ? resolve(ctx.baseDir, file.directory) : null,
+    databasePath: resolve(ctx.cwd, env.DRIFTKOLL_DB?.trim() || (file.database ? resolve(ctx.baseDir, file.database) : 'data/driftkoll.db')),
+    baseUrl,
+    port,
+    smtpUrl,
+    http: {
+      timeoutMs: file.http?.timeout ?? 15_000,
+      maxBytes: file.http?.maxBytes ?? 5 * 1024 * 1024,
+      retries: file.http?.retries ?? 2,
+      userAgent: `driftkoll/${VERSION} (+mailto:${contact})`,
+    },
+    polling: { vanishAfter: file.polling?.vanishAfter ?? 3, jitterMs: file.polling?.jitter ?? 20_000 },
+    schedules: {
+      digest: file.schedules?.digest ?? '30 7 * * 1-5',
+      weeklyDigest: file.schedules?.weeklyDigest ?? '30 7 * * 1',
+      reminderLeadHours: file.schedules?.reminderLeadHours ?? 24,
+      sendEmptyDigests: file.schedules?.sendEmptyDigests ?? false,
+    },
+    sender,
+    delivery: { maxAttempts: file.delivery?.maxAttempts ?? 5, backoffMs: file.delivery?.backoff ?? 60_000 },
+  };
+}

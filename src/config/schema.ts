@@ -1,0 +1,81 @@
+/** The configuration file's schema (zod): parsed once at start-up and passed in. */
+import { z } from 'zod';
+import { KINDS } from '../domain/types.js';
+
+const duration = z
+  .union([z.number().int().positive(), z.string().regex(/^\d+\s*(s|m|h)$/, 'a duration like "30s", "5m" or "1h"')])
+  .transform((v) => {
+    if (typeof v === 'number') return v * 1000;
+    const n = Number.parseInt(v, 10);
+    const unit = v.trim().slice(-1);
+    return n * (unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : 1000);
+  });
+
+export const sourceSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+    adapter: z.string().min(1),
+    url: z.url(),
+    /** How often to poll, e.g. "5m"; in milliseconds after parsing. */
+    interval: duration.optional(),
+    selectors: z
+      .object({ item: z.string().optional(), title: z.string().optional(), badge: z.string().optional() })
+      .strict()
+      .optional(),
+    defaultKind: z.enum(KINDS).optional(),
+    trustGuid: z.boolean().optional(),
+    emptyTexts: z.array(z.string()).optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    sources: z.array(sourceSchema).min(1).optional(),
+    /** Path to a directory YAML (administrations, contacts, services); relative to the config file. */
+    directory: z.string().optional(),
+    database: z.string().optional(),
+    baseUrl: z.url().optional(),
+    port: z.number().int().min(0).max(65535).optional(),
+    http: z
+      .object({
+        timeout: duration.optional(),
+        maxBytes: z.number().int().positive().optional(),
+        retries: z.number().int().min(0).max(10).optional(),
+        contact: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    polling: z
+      .object({
+        interval: duration.optional(),
+        /** Healthy polls an item must be missing from before it counts as vanished. */
+        vanishAfter: z.number().int().min(1).max(100).optional(),
+        jitter: duration.optional(),
+      })
+      .strict()
+      .optional(),
+    schedules: z
+      .object({
+        digest: z.string().optional(),
+        weeklyDigest: z.string().optional(),
+        reminderLeadHours: z.number().positive().max(24 * 14).optional(),
+        sendEmptyDigests: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    sender: z
+      .object({ name: z.string().min(1), address: z.email(), replyTo: z.email().optional() })
+      .strict()
+      .optional(),
+    delivery: z
+      .object({
+        maxAttempts: z.number().int().min(1).max(50).optional(),
+        backoff: duration.optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type SourceConfigInput = z.input<typeof sourceSchema>;
+export type ConfigFile = z.output<typeof configSchema>;

@@ -1,0 +1,104 @@
+/**
+ * `npm run demo`: serves the project's sample pages on loopback as a sequence that
+ * changes over a few polls, and runs the real pipeline against them, so a newcomer
+ * sees events and changes appear without the internet.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { Catalogue } from '../domain/services.js';
+import { listChanges } from '../store/changes.repo.js';
+import { openDb } from '../store/db.js';
+import { getEvent } from '../store/events.repo.js';
+import { pollSources } from '../sources/poll.js';
+import { createLogger } from '../util/logger.js';
+import { packagePath } from '../util/paths.js';
+
+const page = (name: string) => readFileSync(packagePath('demo', 'pages', name), 'utf8');
+
+/** Each step rewrites the sample pages a little, as Inera would between polls. */
+const STEPS: { say: string; driftstatus: (html: string) => string; kommande: (html: string) => string }[] = [
+  { say: 'first poll: a silent baseline of what is listed now', driftstatus: (h) => h, kommande: (h) => h },
+  {
+    say: 'Inera gives the journal disruption a forecast and a new disruption appears',
+    driftstatus: (h) =>
+      h
+        .replace('<dd>Prognos saknas</dd>', '<dd>2026-11-24 kl. 13.00</dd>')
+        .replace(
+          '<article class="status-item status-item--resolved">',
+          `<article class="status-item status-item--incident">
+      <span class="status-badge">Pågående störning</span>
+      <h3><a href="/driftstatus/pagaende/inkorg-fordrojning/">Meddelanden i 1177 inkorg fördröjs</a></h3>
+      <dl><dt>Tjänst</dt><dd>1177 inkorg</dd><dt>Start</dt><dd>2026-11-24 kl. 09.20</dd>
+      <dt>Beräknas klart</dt><dd>Prognos saknas</dd><dt>Påverkan</dt><dd>Meddelanden kommer fram med upp till en timmes fördröjning.</dd></dl>
+    </article>
+    <article class="status-item status-item--resolved">`,
+        ),
+    kommande: (h) => h,
+  },
+  {
+    say: 'the SITHS disruption is fixed and the NTjP service window moves a day',
+    driftstatus: (h) =>
+      STEPS[1]!.driftstatus(h)
+        .replace('<span class="status-badge">Pågående störning</span>\n      <h3><a href="/driftstatus/pagaende/siths-eid-inloggning/">Svårt', '<span class="status-badge">Åtgärdad</span>\n      <h3><a href="/driftstatus/pagaende/siths-eid-inloggning/">Åtgärdat: Svårt'),
+    kommande: (h) => h.replace('Natten mot torsdag 3 december 2026', 'Natten mot fredag 4 december 2026'),
+  },
+  {
+    say: 'the HSA window is gone from the page (vanishes only after 3 polls without it)',
+    driftstatus: (h) => STEPS[2]!.driftstatus(h),
+    kommande: (h) => STEPS[2]!.kommande(h).replace(/<article class="status-item status-item--cancelled">[\s\S]*?<\/article>/, ''),
+  },
+];
+
+async function main(): Promise<void> {
+  const logger = createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  let step = 0;
+  const server = createServer((req, res) => {
+    const s = STEPS[Math.min(step, STEPS.length - 1)]!;
+    const body =
+      req.url === '/driftstatus/'
+        ? s.driftstatus(page('driftstatus.html'))
+        : req.url === '/driftstatus/kommande-atgarder/'
+          ? s.kommande(page('kommande-atgarder.html'))
+          : req.url === '/aktuellt/planeringskalendern/'
+            ? page('planeringskalendern.html')
+            : null;
+    res.writeHead(body ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(body ?? 'not found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const dbPath = join(process.cwd(), 'data', 'demo.db');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
+  const config = loadConfig({ env: { DRIFTKOLL_DB: dbPath }, cwd: process.cwd() });
+  config.sources = config.sources.map((s) => ({ ...s, url: base + new URL(s.url).pathname }));
+  const db = openDb(config.databasePath);
+  let t = new Date('2026-11-24T09:30:00+01:00').getTime();
+  const clock = { now: () => new Date(t) };
+  const deps = { db, config, clock, catalogue: Catalogue.load(), logger };
+
+  console.log(`driftkoll demo: sample pages served at ${base}, database ${dbPath}\n`);
+  const polls = STEPS.length + 2;
+  for (let i = 0; i < polls; i++) {
+    step = i;
+    const say = STEPS[Math.min(i, STEPS.length - 1)]!.say;
+    console.log(`── poll ${i + 1} at ${clock.now().toISOString()}: ${i < STEPS.length ? say : 'nothing new on the pages'}`);
+    const lastId = listChanges(db).at(-1)?.id ?? 0;
+    const results = await pollSources(deps, config.sources);
+    for (const r of results) console.log(`   ${r.sourceId}: ${r.outcome}${r.items !== null ? `, ${r.items} items` : ''}${r.error ? ` (${r.error})` : ''}`);
+    for (const c of listChanges(db).filter((x) => x.id > lastId)) {
+      const e = getEvent(db, c.eventId)!;
+      const fields = c.fields.length ? ` [${c.fields.join(', ')}]` : '';
+      console.log(`   ${c.baseline ? '(baseline) ' : ''}${c.type}${fields}: ${e.title} — ${e.services.join(', ')}`);
+    }
+    t += 5 * 60_000;
+  }
+  console.log('\nTry: DRIFTKOLL_DB=data/demo.db npx driftkoll events --json');
+  db.close();
+  server.close();
+}
+
+await main();

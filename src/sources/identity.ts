@@ -1,0 +1,31 @@
+/**
+ * An item's identity (DESIGN.md): its detail link when it has one, else its GUID where
+ * the source is trusted, else its content: kind, title without status prefix, services, start day.
+ */
+import { createHash } from 'node:crypto';
+import type { ParsedItem } from '../domain/types.js';
+import { stripStatusPrefix } from './adapters/status-words.js';
+
+/** The key of one item; `trustGuid` comes from the source's configuration. */
+export function itemKey(item: ParsedItem, opts: { trustGuid: boolean }): string {
+  if (item.url) return `url:${normaliseUrl(item.url)}`;
+  if (opts.trustGuid && item.guid) return `guid:${item.guid.trim()}`;
+  const title = stripStatusPrefix(item.title).toLowerCase().replace(/\s+/g, ' ').trim();
+  const services = [...item.services].sort().join(',');
+  const day = item.start?.slice(0, 10) ?? '-';
+  const digest = createHash('sha256').update([item.kind, title, services, day].join('\n')).digest('hex').slice(0, 20);
+  return `content:${digest}`;
+}
+
+/** Drops the fragment, lower-cases the host and ignores a trailing slash. */
+export function normaliseUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    u.hash = '';
+    u.hostname = u.hostname.toLowerCase();
+    return u.toString().replace(/\/+$/, '');
+  } catch {
+    // Not an absolute URL: keep the text as it is; it is still a stable key.
+    return raw.trim();
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * One poll of one source, top to bottom: fetch → parse → key → diff → store.
+ * Expected failures come back as a typed result; stored state changes only when a
+ * healthy page was read, and then in one transaction.
+ */
+import type { Config, SourceConfig } from '../config/load.js';
+import { describeError, ParseError } from '../domain/errors.js';
+import { diffSource } from '../domain/diff.js';
+import type { Catalogue } from '../domain/services.js';
+import type { ParsedItem } from '../domain/types.js';
+import { insertChange } from '../store/changes.repo.js';
+import type { Db } from '../store/db.js';
+import { insertEvent, listEventsBySource, markEventMissing, updateEventSeen, type EventFields } from '../store/events.repo.js';
+import { finishRun, startRun, type PollOutcome } from '../store/runs.repo.js';
+import { getSource, markSourceFailed, markSourceHealthy, upsertSource } from '../store/sources.repo.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import { storedTime } from '../util/time.js';
+import { getAdapter } from './adapters/index.js';
+import { fetchPage, type FetchResult } from './fetch.js';
+import { itemKey } from './identity.js';
+
+export interface RefreshDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  catalogue: Catalogue;
+  logger: Logger;
+  /** Test seam: how pages are fetched. */
+  fetch?: typeof fetchPage;
+}
+
+export interface RefreshResult {
+  sourceId: string;
+  runId: number;
+  outcome: PollOutcome;
+  items: number | null;
+  changes: number;
+  /** True when this poll was the source's silent baseline. */
+  baseline: boolean;
+  error: string | null;
+}
+
+/** Polls one source and records what changed; never throws for fetch or parse failures. */
+export async function refreshSource(deps: RefreshDeps, source: SourceConfig): Promise<RefreshResult> {
+  const { db, clock, logger } = deps;
+  const log = logger.child({ sourceId: source.id });
+  const stored = upsertSource(db, source);
+  const runId = startRun(db, source.id, storedTime(clock.now()));
+  const fail = (error: unknown, httpStatus: number | null = null): RefreshResult => {
+    const reason = describeError(error);
+    const at = storedTime(clock.now());
+    db.transaction(() => {
+      markSourceFailed(db, source.id, at, reason);
+      finishRun(db, runId, { at, outcome: 'failed', httpStatus, error: reason });
+    })();
+    log.warn({ runId, err: reason }, 'poll failed; stored state left as it was');
+    return { sourceId: source.id, runId, outcome: 'failed', items: null, changes: 0, baseline: false, error: reason };
+  };
+
+  const adapter = getAdapter(source.adapter);
+  if (!adapter) return fail(new ParseError(`unknown adapter "${source.adapter}"`, { hint: 'check the source in the config file' }));
+
+  let page: FetchResult;
+  try {
+    page = await (deps.fetch ?? fetchPage)(source.url, {
+      timeoutMs: deps.config.http.timeoutMs,
+      maxBytes: deps.config.http.maxBytes,
+      maxRedirects: 5,
+      userAgent: deps.config.http.userAgent,
+      retries: deps.config.http.retries,
+      backoffMs: 1000,
+      maxRetryAfterMs: 60_000,
+      etag: stored.etag,
+      lastModified: stored.lastModified,
+    });
+  } catch (err) {
+    return fail(err, (err as { status?: number }).status ?? null);
+  }
+
+  if (page.kind === 'not-modified') {
+    const at = storedTime(clock.now());
+    db.transaction(() => {
+      markSourceHealthy(db, source.id, at, {});
+      finishRun(db, runId, { at, outcome: 'not-modified', httpStatus: 304 });
+    })();
+    log.info({ runId }, 'not modified since last poll');
+    return { sourceId: source.id, runId, outcome: 'not-modified', items: null, changes: 0, baseline: false, error: null };
+  }
+
+  let parsed: Awaited<ReturnType<typeof adapter.parse>>;
+  try {
+    parsed = await adapter.parse(page.body, {
+      url: page.url,
+      now: clock.now(),
+      catalogue: deps.catalogue,
+      options: source,
+    });
+  } catch (err) {
+    return fail(err, page.status);
+  }
+  if (parsed.items.length === 0 && !parsed.saysEmpty) {
+    return fail(
+      new ParseError('the page has no recognisable items and no "nothing to report" text', {
+        hint: 'the page structure may have changed or render client-side; check the source selectors',
+      }),
+      page.status,
+    );
+  }
+  for (const w of parsed.warnings) log.warn({ runId, warning: w }, 'item skipped');
+
+  const items = keyItems(parsed.items, source);
+  const unknown = [...new Set(parsed.items.flatMap((i) => i.unknownServices))].sort();
+  const at = storedTime(clock.now());
+  const baseline = getSource(db, source.id)?.baselineAt == null;
+  const changes = db.transaction(() => {
+    const n = applyDiff(db, source.id, items, { at, runId, baseline, vanishAfter: deps.config.polling.vanishAfter });
+    markSourceHealthy(db, source.id, at, {
+      etag: page.etag,
+      lastModified: page.lastModified,
+      itemsFound: items.length,
+      unknownServices: unknown,
+      warnings: parsed.warnings,
+    });
+    finishRun(db, runId, { at, outcome: n > 0 ? 'changed' : 'unchanged', httpStatus: page.status, items: items.length, changes: n });
+    return n;
+  })();
+  log.info({ runId, items: items.length, changes, baseline, unknownServices: unknown.length ? unknown : undefined }, baseline ? 'baseline recorded' : 'poll finished');
+  return { sourceId: source.id, runId, outcome: changes > 0 ? 'changed' : 'unchanged', items: items.length, changes, baseline, error: null };
+}
+
+/** Gives every item its key; a second item with the same key in one page is dropped. */
+export function keyItems(items: ParsedItem[], source: Pick<SourceConfig, 'trustGuid'>): EventFields[] {
+  const seen = new Set<string>();
+  const out: EventFields[] = [];
+  for (const item of items) {
+    const key = itemKey(item, { trustGuid: source.trustGuid ?? false });
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({
+      key,
+      kind: item.kind,
+      status: item.status,
+      title: item.title,
+      services: item.services,
+      start: item.start,
+      end: item.end,
+      url: item.url,
+      impact: item.impact,
+      timeText: item.timeText,
+      details: item.details,
+      guid: item.guid,
+    });
+  }
+  return out;
+}
+
+/** Writes the diff of one healthy poll; returns how many changes it recorded. Call inside a transaction. */
+function applyDiff(
+  db: Db,
+  sourceId: string,
+  items: EventFields[],
+  ctx: { at: string; runId: number; baseline: boolean; vanishAfter: number },
+): number {
+  const plan = diffSource(listEventsBySource(db, sourceId), items, { vanishAfter: ctx.vanishAfter });
+  const base = { runId: ctx.runId, at: ctx.at, baseline: ctx.baseline };
+  let count = 0;
+  for (const fields of plan.creates) {
+    const eventId = insertEvent(db, sourceId, fields, ctx.at);
+    insertChange(db, { ...base, eventId, type: 'created', fields: [], after: { ...fields } });
+    count++;
+  }
+  for (const u of plan.updates) {
+    updateEventSeen(db, u.event.id, u.fields, ctx.at);
+    if (!u.change) continue;
+    insertChange(db, { ...base, eventId: u.event.id, ...u.change });
+    count++;
+  }
+  for (const m of plan.missing) {
+    markEventMissing(db, m.event.id, m.missingPolls, m.vanishes ? ctx.at : null);
+    if (!m.vanishes) continue;
+    insertChange(db, { ...base, eventId: m.event.id, type: 'vanished', fields: [], before: { status: m.event.status } });
+    count++;
+  }
+  return count;
+}

@@ -1,0 +1,83 @@
+/** SQL for events: the current state of every item a source has listed. */
+import type { Kind, Status } from '../domain/types.js';
+import type { Db } from './db.js';
+
+export interface EventRow {
+  id: number;
+  sourceId: string;
+  key: string;
+  kind: Kind;
+  status: Status;
+  title: string;
+  services: string[];
+  start: string | null;
+  end: string | null;
+  url: string | null;
+  impact: string | null;
+  timeText: string | null;
+  details: string | null;
+  guid: string | null;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  missingPolls: number;
+  vanishedAt: string | null;
+}
+
+/** The fields an item carries into its event row. */
+export type EventFields = Pick<
+  EventRow,
+  'key' | 'kind' | 'status' | 'title' | 'services' | 'start' | 'end' | 'url' | 'impact' | 'timeText' | 'details' | 'guid'
+>;
+
+const SELECT = `SELECT id, source_id AS sourceId, key, kind, status, title, services, start, end, url, impact,
+  time_text AS timeText, details, guid, first_seen_at AS firstSeenAt, last_seen_at AS lastSeenAt,
+  missing_polls AS missingPolls, vanished_at AS vanishedAt FROM events`;
+
+function fromRow(row: Record<string, unknown>): EventRow {
+  return { ...(row as unknown as EventRow), services: JSON.parse(row.services as string) as string[] };
+}
+
+function params(f: EventFields) {
+  return { ...f, services: JSON.stringify(f.services) };
+}
+
+export function listEventsBySource(db: Db, sourceId: string): EventRow[] {
+  return (db.prepare(`${SELECT} WHERE source_id = ? ORDER BY id`).all(sourceId) as Record<string, unknown>[]).map(fromRow);
+}
+
+export function getEvent(db: Db, id: number): EventRow | undefined {
+  const row = db.prepare(`${SELECT} WHERE id = ?`).get(id) as Record<string, unknown> | undefined;
+  return row ? fromRow(row) : undefined;
+}
+
+/** Every event, newest first; optionally only those still listed. */
+export function listEvents(db: Db, opts: { listedOnly?: boolean } = {}): EventRow[] {
+  const where = opts.listedOnly ? 'WHERE vanished_at IS NULL' : '';
+  return (db.prepare(`${SELECT} ${where} ORDER BY COALESCE(start, first_seen_at) DESC, id DESC`).all() as Record<string, unknown>[]).map(fromRow);
+}
+
+export function insertEvent(db: Db, sourceId: string, f: EventFields, at: string): number {
+  return Number(
+    db
+      .prepare(
+        `INSERT INTO events (source_id, key, kind, status, title, services, start, end, url, impact, time_text, details, guid,
+           first_seen_at, last_seen_at)
+         VALUES (@sourceId, @key, @kind, @status, @title, @services, @start, @end, @url, @impact, @timeText, @details, @guid, @at, @at)`,
+      )
+      .run({ ...params(f), sourceId, at }).lastInsertRowid,
+  );
+}
+
+/** Writes an item's current state onto its event and marks it seen (listed again, missing count reset). */
+export function updateEventSeen(db: Db, id: number, f: EventFields, at: string): void {
+  db.prepare(
+    `UPDATE events SET key = @key, kind = @kind, status = @status, title = @title, services = @services, start = @start,
+       end = @end, url = @url, impact = @impact, time_text = @timeText, details = @details, guid = @guid,
+       last_seen_at = @at, missing_polls = 0, vanished_at = NULL WHERE id = @id`,
+  ).run({ ...params(f), id, at });
+}
+
+/** Counts one more healthy poll without the item; sets vanished_at when `vanishedAt` is given. */
+export function markEventMissing(db: Db, id: number, missingPolls: number, vanishedAt: string | null): void {
+  db.prepare('UPDATE events SET missing_polls = ?, vanished_at = COALESCE(vanished_at, ?) WHERE id = ?').run(missingPolls, vanishedAt, id);
+}
