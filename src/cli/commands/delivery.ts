@@ -1,0 +1,127 @@
+/** CLI actions that enqueue and deliver mail: notify, digest, outbox, resend. */
+import { userInfo } from 'node:os';
+import { UsageError } from '../../domain/errors.js';
+import { deliverDue } from '../../mail/deliver.js';
+import { createRenderer } from '../../mail/render.js';
+import { createTransport } from '../../mail/transport.js';
+import { notifyPending } from '../../notify/alerts.js';
+import type { NotifyDeps } from '../../notify/compose.js';
+import { planDigests, sendDigests } from '../../notify/digests.js';
+import { sendReminders } from '../../notify/reminders.js';
+import { resendMessage } from '../../notify/resend.js';
+import { hasUnit } from '../../store/directory.repo.js';
+import { listMessages, outboxJson, requeueStuck } from '../../store/outbox.repo.js';
+import { openContext, type AppContext, type GlobalOptions } from '../context.js';
+
+/** Opens the context with a renderer, runs `fn`, then delivers everything due; exit 1 when a send failed. */
+async function withDelivery(opts: GlobalOptions, fn: (deps: NotifyDeps) => Promise<void>): Promise<number> {
+  const ctx = openContext(opts);
+  const deps: NotifyDeps = { ...ctx, renderer: createRenderer() };
+  try {
+    await fn(deps);
+    const result = await drainOutbox(ctx);
+    process.stdout.write(`delivered: ${result.sent} sent, ${result.retried} to retry, ${result.failed} failed\n`);
+    return result.failed > 0 || result.retried > 0 ? 1 : 0;
+  } finally {
+    ctx.db.close();
+  }
+}
+
+/** A claim older than this is taken to be from a process that died mid-send. */
+export const SENDING_LEASE_MS = 10 * 60_000;
+
+/**
+ * Returns crashed `sending` rows to the queue (those whose lease ran out), then delivers
+ * everything due now; stops between messages when `signal` fires.
+ */
+export async function drainOutbox(ctx: AppContext, signal?: AbortSignal): Promise<{ sent: number; retried: number; failed: number }> {
+  const stuck = requeueStuck(ctx.db, new Date(ctx.clock.now().getTime() - SENDING_LEASE_MS).toISOString());
+  if (stuck) ctx.logger.warn({ messages: stuck }, 'messages left sending by an earlier run returned to the queue');
+  const transport = createTransport(ctx.config.smtpUrl, ctx.logger);
+  try {
+    return await deliverDue({
+      db: ctx.db,
+      transport,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      maxAttempts: ctx.config.delivery.maxAttempts,
+      backoffMs: ctx.config.delivery.backoffMs,
+      sender: ctx.config.sender,
+    }, { signal });
+  } finally {
+    await transport.close();
+  }
+}
+
+/** `notify`: alerts for pending changes and reminders due, then delivery. */
+export function notifyCommand(opts: GlobalOptions): Promise<number> {
+  return withDelivery(opts, async (deps) => {
+    const alerts = await notifyPending(deps);
+    const reminders = await sendReminders(deps);
+    process.stdout.write(`notify: ${alerts.changes} changes handled, ${alerts.alerts} alerts and ${reminders} reminders enqueued\n`);
+  });
+}
+
+/** `digest [--send] [--administration ID]`: preview, or enqueue and deliver, the current slot's digests. */
+export async function digestCommand(opts: GlobalOptions & { send?: boolean; administration?: string; json?: boolean }): Promise<number> {
+  if (opts.send) {
+    return withDelivery(opts, async (deps) => {
+      checkUnit(deps, opts.administration);
+      const r = await sendDigests(deps, { unitId: opts.administration });
+      process.stdout.write(`digest: ${r.planned} recipients, ${r.enqueued} enqueued, ${r.empty} empty, ${r.alreadySent} already sent this slot\n`);
+    });
+  }
+  const ctx = openContext(opts);
+  try {
+    const deps: NotifyDeps = { ...ctx, renderer: createRenderer() };
+    checkUnit(deps, opts.administration);
+    const plan = planDigests(deps, { unitId: opts.administration });
+    const rows = [];
+    for (const p of plan) {
+      const rendered = await deps.renderer.render(p.data, { now: ctx.clock.now(), sender: ctx.config.sender, serviceName: (id) => ctx.catalogue.nameOf(id) });
+      rows.push({ to: p.recipient.email, cadence: p.recipient.cadence, slot: p.slot.toISOString(), empty: p.empty, alreadySent: p.done, subject: rendered.subject, text: rendered.text });
+    }
+    if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    else for (const r of rows) process.stdout.write(`${r.to}\t${r.empty ? 'empty' : r.alreadySent ? 'sent' : 'due'}\t${r.subject}\n`);
+    return 0;
+  } finally {
+    ctx.db.close();
+  }
+}
+
+function checkUnit(deps: NotifyDeps, unitId: string | undefined): void {
+  if (!unitId) return;
+  if (!hasUnit(deps.db, unitId)) throw new UsageError(`no administration or object "${unitId}" in the directory (import one with: driftkoll directory import FILE)`);
+}
+
+/** `outbox --json`: the delivery log. */
+export function outboxCommand(opts: GlobalOptions & { json?: boolean; limit?: string }): number {
+  const ctx = openContext(opts);
+  try {
+    const rows = listMessages(ctx.db, { limit: opts.limit ? Number.parseInt(opts.limit, 10) : 1000 });
+    if (opts.json) process.stdout.write(`${JSON.stringify(rows.map(outboxJson), null, 2)}\n`);
+    else for (const r of rows) process.stdout.write(`${r.id}\t${r.kind}\t${r.status}\t${r.attempts}\t${r.to}\t${r.subject}\n`);
+    return 0;
+  } finally {
+    ctx.db.close();
+  }
+}
+
+/** `resend --message ID [--to EMAIL] --reason TEXT`: a logged copy, then delivery. */
+export function resendCommand(opts: GlobalOptions & { message: string; to?: string; reason?: string; by?: string }): Promise<number> {
+  const id = Number.parseInt(opts.message, 10);
+  if (!Number.isInteger(id) || String(id) !== opts.message.trim()) throw new UsageError(`--message takes an outbox id: ${opts.message}`);
+  if (!opts.reason?.trim()) throw new UsageError('resend needs --reason TEXT (it is logged with the copy)');
+  return withDelivery(opts, async (deps) => {
+    const newId = await resendMessage(deps, { messageId: id, to: opts.to, reason: opts.reason!, requestedBy: opts.by ?? safeUser() });
+    process.stdout.write(`resend: message ${newId} enqueued as a copy of ${id}\n`);
+  });
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch (err) {
+    return `unknown (${(err as Error).message})`;
+  }
+}

@@ -1,0 +1,102 @@
+/** CLI actions for the polling pipeline: parse, poll, events, changes. */
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../../domain/errors.js';
+import { changeJson, eventJson } from '../../domain/present.js';
+import { ADAPTER_NAMES, getAdapter } from '../../sources/adapters/index.js';
+import { keyItems } from '../../sources/refresh.js';
+import { pollSources } from '../../sources/poll.js';
+import { listChanges } from '../../store/changes.repo.js';
+import { listEvents } from '../../store/events.repo.js';
+import { baseContext, openContext, type GlobalOptions } from '../context.js';
+
+/** `parse`: normalised items of one file as JSON, no database. */
+export async function parseCommand(opts: GlobalOptions & { adapter: string; file: string; url?: string }): Promise<number> {
+  const adapter = getAdapter(opts.adapter);
+  if (!adapter) throw new UsageError(`unknown adapter "${opts.adapter}"; known: ${ADAPTER_NAMES.join(', ')}`);
+  let body: string;
+  try {
+    body = readFileSync(opts.file, 'utf8');
+  } catch (cause) {
+    throw new UsageError(`cannot read ${opts.file}: ${(cause as Error).message}`);
+  }
+  const ctx = baseContext(opts);
+  const configured = ctx.config.sources.find((s) => s.adapter === opts.adapter);
+  const url = opts.url ?? configured?.url ?? 'https://www.inera.se/';
+  const result = await adapter.parse(body, { url, now: ctx.clock.now(), catalogue: ctx.catalogue, options: configured ?? {} });
+  for (const w of result.warnings) ctx.logger.warn({ warning: w }, 'item skipped');
+  const keyed = keyItems(result.items, configured ?? {});
+  const out = keyed.map((k, i) => {
+    const item = result.items[i]!;
+    return {
+      key: k.key,
+      source: configured?.id ?? opts.adapter,
+      kind: k.kind,
+      status: k.status,
+      title: k.title,
+      services: k.services,
+      start: k.start,
+      end: k.end,
+      url: k.url,
+      impact: k.impact,
+      timeText: k.timeText,
+      ...(item.unknownServices.length ? { unknownServices: item.unknownServices } : {}),
+    };
+  });
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  return 0;
+}
+
+/** `poll`: one poll of all (or one) sources; exit 1 when any failed. */
+export async function pollCommand(opts: GlobalOptions & { source?: string; json?: boolean }): Promise<number> {
+  const ctx = openContext(opts);
+  try {
+    const sources = opts.source ? ctx.config.sources.filter((s) => s.id === opts.source) : ctx.config.sources;
+    if (sources.length === 0) {
+      throw new UsageError(`no source "${opts.source}"; configured: ${ctx.config.sources.map((s) => s.id).join(', ')}`);
+    }
+    const results = await pollSources(ctx, sources);
+    if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+    else for (const r of results) process.stdout.write(`${describeResult(r)}\n`);
+    return results.some((r) => r.outcome === 'failed') ? 1 : 0;
+  } finally {
+    ctx.db.close();
+  }
+}
+
+function describeResult(r: Awaited<ReturnType<typeof pollSources>>[number]): string {
+  if (r.outcome === 'failed') return `${r.sourceId}: FAILED: ${r.error}`;
+  if (r.outcome === 'not-modified') return `${r.sourceId}: not modified`;
+  const what = r.baseline ? 'baseline of' : 'found';
+  return `${r.sourceId}: ${what} ${r.items} items, ${r.changes} changes recorded`;
+}
+
+/** `events --json`: every stored event. */
+export function eventsCommand(opts: GlobalOptions & { json?: boolean }): number {
+  const ctx = openContext(opts);
+  try {
+    const events = listEvents(ctx.db);
+    if (opts.json) process.stdout.write(`${JSON.stringify(events.map(eventJson), null, 2)}\n`);
+    else for (const e of events) process.stdout.write(`${e.id}\t${e.kind}\t${e.status}\t${e.start ?? '-'}\t${e.title}\n`);
+    return 0;
+  } finally {
+    ctx.db.close();
+  }
+}
+
+/** `changes --json [--since ISO]`: the change history. */
+export function changesCommand(opts: GlobalOptions & { json?: boolean; since?: string }): number {
+  let since: Date | undefined;
+  if (opts.since) {
+    since = new Date(opts.since);
+    if (Number.isNaN(since.getTime())) throw new UsageError(`--since is not an ISO time: ${opts.since}`);
+  }
+  const ctx = openContext(opts);
+  try {
+    const changes = listChanges(ctx.db, { since });
+    if (opts.json) process.stdout.write(`${JSON.stringify(changes.map(changeJson), null, 2)}\n`);
+    else for (const c of changes) process.stdout.write(`${c.id}\t${c.at}\tevent ${c.eventId}\t${c.type}\t${c.fields.join(',')}\n`);
+    return 0;
+  } finally {
+    ctx.db.close();
+  }
+}

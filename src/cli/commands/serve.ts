@@ -1,0 +1,102 @@
+/**
+ * `serve`: the main job. Polls every source on its interval and alerts right after,
+ * sends reminders, runs digests on schedule and drains the outbox. Jobs that read and
+ * write events run one at a time, so a digest never sees half a poll.
+ */
+import { createRenderer } from '../../mail/render.js';
+import { notifyPending } from '../../notify/alerts.js';
+import type { NotifyDeps } from '../../notify/compose.js';
+import { sendDigests } from '../../notify/digests.js';
+import { sendReminders } from '../../notify/reminders.js';
+import { assertCron } from '../../notify/slots.js';
+import { pollSources } from '../../sources/poll.js';
+import { intervalToCron, startScheduler, type Job } from '../../scheduler/scheduler.js';
+import { UsageError } from '../../domain/errors.js';
+import { formatImportReport, importDirectory, readDirectoryFile } from '../../directory/import.js';
+import { openContext, type AppContext, type GlobalOptions } from '../context.js';
+import { requeueStuck } from '../../store/outbox.repo.js';
+import { drainOutbox } from './delivery.js';
+
+/** Runs functions one after another, whichever job calls. */
+function serialiser(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (fn) => {
+    const next = tail.then(fn, fn);
+    tail = next.catch(() => undefined);
+    return next;
+  };
+}
+
+/** The scheduler's jobs: a poll per source (then alerts), reminders, digests and delivery. */
+export function buildJobs(ctx: AppContext, deps: NotifyDeps, signal?: AbortSignal): Job[] {
+  const exclusive = serialiser();
+  const deliver = async () => {
+    await drainOutbox(ctx, signal);
+  };
+  const pollJobs: Job[] = ctx.config.sources.map((source) => ({
+    name: `poll:${source.id}`,
+    cron: intervalToCron(source.intervalMs),
+    jitterMs: Math.min(ctx.config.polling.jitterMs, Math.floor(source.intervalMs / 4)),
+    run: async () => {
+      await exclusive(async () => {
+        await pollSources(ctx, [source]);
+        await notifyPending(deps);
+      });
+      await deliver();
+    },
+  }));
+  return [
+    ...pollJobs,
+    { name: 'reminders', cron: '*/15 * * * *', run: async () => void (await exclusive(() => sendReminders(deps))) },
+    { name: 'digest:daily', cron: ctx.config.schedules.digest, run: async () => void (await exclusive(() => sendDigests(deps))) },
+    { name: 'digest:weekly', cron: ctx.config.schedules.weeklyDigest, run: async () => void (await exclusive(() => sendDigests(deps))) },
+    { name: 'deliver', cron: '* * * * *', run: deliver },
+  ];
+}
+
+/** Starts the scheduler, polls every source once at start, and runs until SIGTERM/SIGINT. */
+export async function serveCommand(opts: GlobalOptions & { once?: boolean }): Promise<number> {
+  const ctx = openContext(opts);
+  const { logger, config } = ctx;
+  try {
+    assertCron(config.schedules.digest, 'schedules.digest');
+    assertCron(config.schedules.weeklyDigest, 'schedules.weeklyDigest');
+  } catch (err) {
+    throw new UsageError(`${config.origin}: ${(err as Error).message}`);
+  }
+  logger.info(
+    { config: config.origin, database: config.databasePath, sources: config.sources.map((s) => s.id), smtp: config.smtpUrl ? 'configured' : 'local outbox' },
+    'driftkoll starting',
+  );
+  if (config.directoryPath) {
+    // The configured directory file is the source of truth: load it (all or nothing) at start.
+    const report = importDirectory(ctx.db, readDirectoryFile(config.directoryPath, ctx.catalogue));
+    logger.info({ file: config.directoryPath, changes: formatImportReport(report) }, 'directory loaded');
+  }
+  // This process is the outbox's worker: whatever an earlier run left `sending` died with it.
+  const stuck = requeueStuck(ctx.db);
+  if (stuck) logger.warn({ messages: stuck }, 'messages left sending by a crashed run returned to the queue');
+  const deps: NotifyDeps = { ...ctx, renderer: createRenderer() };
+  const stopping = new AbortController();
+  const jobs = buildJobs(ctx, deps, stopping.signal);
+  const scheduler = startScheduler(jobs, logger);
+  // Poll everything once at start, so an operator sees at once whether the sources answer.
+  await Promise.all(jobs.filter((j) => j.name.startsWith('poll:')).map((j) => scheduler.trigger(j.name)));
+  await scheduler.trigger('reminders');
+  if (!opts.once) {
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        logger.info({ signal }, 'stopping: finishing the jobs in flight');
+        resolve();
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+  }
+  // Delivery finishes the message in flight and puts the rest back; other jobs run to the end.
+  stopping.abort();
+  await scheduler.stop();
+  ctx.db.close();
+  logger.info('stopped');
+  return 0;
+}

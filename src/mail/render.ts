@@ -1,0 +1,169 @@
+/**
+ * The mail renderer: message data → subject, HTML and plain text.
+ *
+ * Each MJML template is turned into HTML once per process (on first use) and that HTML,
+ * still holding its Handlebars expressions, is compiled once per renderer. A message is
+ * then only a view model (views.ts) poured into two compiled templates, so rendering
+ * thousands of digests costs no MJML work. Handlebars escapes every value in the HTML;
+ * the text part is compiled without escaping (it is not markup) and then wrapped.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import mjml2html from 'mjml';
+import { packagePath } from '../util/paths.js';
+import type { MessageData, RenderContext, RenderedMessage } from './types.js';
+import { buildView, type MailView } from './views.js';
+
+/** Column the plain-text part is wrapped at. */
+export const TEXT_WIDTH = 76;
+
+/** Turns message data into a finished mail. */
+export interface Renderer {
+  /** Renders one message; the same data and context always give the same output. */
+  render(data: MessageData, ctx: RenderContext): Promise<RenderedMessage>;
+}
+
+type Template = MessageData['template'];
+type Compiled = Handlebars.TemplateDelegate<MailView>;
+
+/** MJML → HTML, once per template file per process (a promise, so concurrent first uses share it). */
+const mjmlCache = new Map<string, Promise<string>>();
+const mjmlCalls = new Map<string, number>();
+
+/** How many times mjml2html ran for a template name (or in total): for tests and the benchmark. */
+export function compileCount(template?: Template): number {
+  let n = 0;
+  for (const [path, calls] of mjmlCalls) if (!template || path.endsWith(`/${template}.mjml`)) n += calls;
+  return n;
+}
+
+async function compileMjml(path: string, templatesDir: string): Promise<string> {
+  mjmlCalls.set(path, (mjmlCalls.get(path) ?? 0) + 1);
+  const source = await readFile(path, 'utf8');
+  try {
+    const out = await mjml2html(source, {
+      validationLevel: 'strict',
+      filePath: path,
+      ignoreIncludes: false,
+      includePath: templatesDir,
+      minify: false,
+      beautify: false,
+      keepComments: false,
+      fonts: {},
+    });
+    if (out.errors.length) throw new Error(out.errors.map((e) => e.formattedMessage).join('; '));
+    return out.html;
+  } catch (cause) {
+    throw new Error(`MJML template ${path} could not be compiled; fix the template (see cause)`, { cause });
+  }
+}
+
+function mjmlHtml(path: string, templatesDir: string): Promise<string> {
+  let html = mjmlCache.get(path);
+  if (!html) {
+    html = compileMjml(path, templatesDir);
+    mjmlCache.set(path, html);
+    // A failed compile is not cached: the next render tries again (after the template is fixed).
+    html.catch(() => mjmlCache.delete(path));
+  }
+  return html;
+}
+
+/** A heading in plain text: level 1 underlined with "=", level 2 with "-", level 3 as a plain line. */
+function textHeading(level: unknown, text: unknown): string {
+  const lines = wrapLine(String(text));
+  if (level !== 1 && level !== 2) return lines.join('\n');
+  const width = Math.max(...lines.map((l) => [...l].length));
+  return `${lines.join('\n')}\n${(level === 1 ? '=' : '-').repeat(width)}`;
+}
+
+const MONTH = /^(?:januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december)\b/;
+
+/** Words to wrap between, keeping "kl. 08.40", "3 december" and "… –" together. */
+function words(text: string): string[] {
+  const out: string[] = [];
+  for (const word of text.split(' ')) {
+    const prev = out[out.length - 1];
+    const glue = prev !== undefined && (prev.endsWith('kl.') || (/(?:^|\s)\d{1,2}$/.test(prev) && MONTH.test(word)) || word === '–');
+    if (glue) out[out.length - 1] = `${prev} ${word}`;
+    else out.push(word);
+  }
+  return out;
+}
+
+/** Wraps one line at spaces; continuation lines keep its indent (plus two for a "- " item). URLs are never split. */
+function wrapLine(line: string): string[] {
+  if ([...line].length <= TEXT_WIDTH) return [line];
+  const lead = /^(\s*)(- )?/.exec(line)!;
+  const indent = (lead[1] ?? '') + (lead[2] ? '  ' : '');
+  const out: string[] = [];
+  let cur = '';
+  for (const word of words(line.slice(lead[0].length))) {
+    if (cur && [...cur].length + 1 + [...word].length > TEXT_WIDTH) {
+      out.push(cur);
+      cur = indent + word;
+    } else cur = cur ? `${cur} ${word}` : lead[0] + word;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+/** Final shape of the text part: no trailing spaces, at most one blank line in a row, wrapped, ending in a newline. */
+export function finishText(text: string): string {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n').map((l) => l.trimEnd());
+  return `${lines.flatMap(wrapLine).join('\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;
+}
+
+/** Partials: `name.html.hbs` as `name` (escaped HTML), `name.txt.hbs` as `name_txt` (plain text). */
+async function registerPartials(hb: typeof Handlebars, dir: string): Promise<void> {
+  const files = (await readdir(join(dir, 'partials'))).filter((f) => f.endsWith('.hbs')).sort();
+  for (const file of files) {
+    const source = await readFile(join(dir, 'partials', file), 'utf8');
+    const text = file.endsWith('.txt.hbs');
+    const name = text ? `${file.slice(0, -'.txt.hbs'.length)}_txt` : file.replace(/(\.html)?\.hbs$/, '');
+    hb.registerPartial(name, hb.compile(source, { strict: true, noEscape: text }));
+  }
+}
+
+/**
+ * Creates a renderer reading templates from `templatesDir` (default: the package's
+ * `templates/`). Templates are read and compiled lazily, once, on first use.
+ */
+export function createRenderer(opts: { templatesDir?: string } = {}): Renderer {
+  const dir = opts.templatesDir ?? packagePath('templates');
+  const hb = Handlebars.create();
+  hb.registerHelper('h', textHeading);
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  let partials: Promise<void> | undefined;
+  const templates = new Map<string, Promise<Compiled>>();
+
+  const compiled = (template: Template, part: 'html' | 'text'): Promise<Compiled> => {
+    const key = `${template}.${part}`;
+    let t = templates.get(key);
+    if (!t) {
+      t = (async () => {
+        partials ??= registerPartials(hb, dir).catch((err: unknown) => {
+          partials = undefined;
+          throw err;
+        });
+        await partials;
+        const source = part === 'html'
+          ? await mjmlHtml(join(dir, `${template}.mjml`), dir)
+          : await readFile(join(dir, `${template}.txt.hbs`), 'utf8');
+        return hb.compile<MailView>(source, { strict: true, noEscape: part === 'text' });
+      })();
+      templates.set(key, t);
+      t.catch(() => templates.delete(key));
+    }
+    return t;
+  };
+
+  return {
+    async render(data, ctx) {
+      const [html, text] = await Promise.all([compiled(data.template, 'html'), compiled(data.template, 'text')]);
+      const view = buildView(data, ctx);
+      return { subject: view.subject, html: html(view), text: finishText(text(view)) };
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/** The SMTP transport (nodemailer, pooled), with nodemailer's errors mapped to SmtpError. */
+import nodemailer from 'nodemailer';
+import type { NodemailerError, SMTPPoolOptions } from 'nodemailer';
+import { SmtpError } from '../../domain/errors.js';
+import type { Logger } from '../../util/logger.js';
+import { SmtpConnectionError, type OutgoingMail, type SendResult, type Transport, type TransportOptions } from './types.js';
+
+/** Codes that mean the server as a whole is out of reach, not that it refused this message. */
+const CONNECTION_CODES = new Set([
+  'ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EREQUIRETLS', 'EPROXY', 'EAUTH', 'ENOAUTH', 'EOAUTH2',
+  'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE',
+]);
+const AUTH_CODES = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2']);
+
+/** Sends through the server in `url` (smtp:// or smtps://, credentials and query options allowed). */
+export function createSmtpTransport(url: URL, logger: Logger, options: TransportOptions = {}): Transport {
+  const connectionTimeout = options.connectionTimeout ?? 10_000;
+  const config: SMTPPoolOptions = {
+    url: url.href,
+    pool: options.pool ?? true,
+    connectionTimeout,
+    greetingTimeout: connectionTimeout,
+    // Generous beside the connect timeouts: a slow answer after DATA would otherwise be a
+    // "failure" for a message the server kept, and the retry a duplicate.
+    socketTimeout: options.socketTimeout ?? 30_000,
+    // Mail bodies come from templates with scraped text; never let them pull files or URLs in.
+    disableFileAccess: true,
+    disableUrlAccess: true,
+    logger: false,
+  };
+  const mailer = nodemailer.createTransport(config);
+  logger.debug({ host: url.hostname, port: url.port, pool: config.pool }, 'SMTP transport created');
+  return {
+    name: 'smtp',
+    async send(msg: OutgoingMail): Promise<SendResult> {
+      try {
+        const info = await mailer.sendMail({
+          from: msg.from,
+          to: msg.to,
+          replyTo: msg.replyTo ?? undefined,
+          subject: msg.subject,
+          text: msg.text,
+          html: msg.html,
+          messageId: msg.messageId,
+          headers: msg.headers,
+        });
+        return { accepted: info.accepted.length > 0 && info.rejected.length === 0, response: info.response };
+      } catch (err) {
+        throw toSmtpError(err);
+      }
+    },
+    close(): Promise<void> {
+      mailer.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+/**
+ * Classifies a nodemailer failure: unreachable server, 421 or bad credentials →
+ * SmtpConnectionError; other 4xx → temporary; 5xx → permanent (except 503, a session
+ * state error that a new connection clears); anything unknown → temporary.
+ */
+export function toSmtpError(err: unknown): SmtpError {
+  if (err instanceof SmtpError) return err;
+  const e = (err ?? {}) as NodemailerError;
+  const code = typeof e.code === 'string' ? e.code : undefined;
+  const reply = e.responseCode;
+  const response = (e.response ?? e.message ?? String(err)).trim();
+  const unreachable = code !== undefined && (CONNECTION_CODES.has(code) || CONNECTION_CODES.has(e.originalCode ?? ''));
+  if (reply === 421 || (reply === undefined && unreachable)) {
+    const auth = code !== undefined && AUTH_CODES.has(code);
+    return new SmtpConnectionError(`SMTP server unavailable (${reply ?? e.originalCode ?? code})`, {
+      cause: err,
+      hint: auth ? 'check the credentials in SMTP_URL' : 'check SMTP_URL and that the SMTP server is running',
+    });
+  }
+  if (reply !== undefined && reply >= 500 && reply < 600 && reply !== 503) {
+    return new SmtpError(`SMTP server refused the message: ${response}`, {
+      cause: err,
+      temporary: false,
+      hint: 'the server will not take this message; check the recipient address',
+    });
+  }
+  if (reply !== undefined) {
+    return new SmtpError(`SMTP server deferred the message: ${response}`, {
+      cause: err,
+      temporary: true,
+      hint: 'the server asked to try later; it is retried with backoff',
+    });
+  }
+  if (code === 'EENVELOPE') {
+    return new SmtpError(`message has no valid envelope: ${response}`, {
+      cause: err,
+      temporary: false,
+      hint: 'check the recipient and sender addresses',
+    });
+  }
+  return new SmtpError(`sending failed: ${response}`, { cause: err, temporary: true, hint: 'retried with backoff' });
+}

@@ -1,0 +1,312 @@
+/**
+ * Message data → view model: every word a mail says is decided here, once, for both the
+ * HTML and the plain-text part. Templates only lay it out. Scraped text (titles, impact,
+ * raw time text) stays data: it is cleaned of control characters and line breaks here and
+ * escaped by Handlebars in the HTML; it never reaches a template as markup.
+ */
+import { formatDate, formatDateTime, formatForecast, formatSince, formatWhen, isoWeek } from '../domain/format-sv.js';
+import type { ChangeType, Kind, Status } from '../domain/types.js';
+import type { EventRow } from '../store/events.repo.js';
+import type { AlertData, AlertItem, DigestData, MessageData, PlannedEntry, Reason, ReminderData, RenderContext } from './types.js';
+
+/** A link whose text makes sense on its own. */
+export interface LinkView { href: string; text: string }
+
+/** One event block: a heading and a short list of facts. */
+export interface EventView {
+  heading: string;
+  /** What changed, first in the block: "Ny", "Flyttat från … till …". */
+  change: string | null;
+  status: string;
+  services: { label: string; names: string } | null;
+  when: { label: string; text: string } | null;
+  forecast: string | null;
+  impact: string | null;
+  link: LinkView | null;
+}
+
+/** A part of the mail: an optional <h2> and its events (as <h3> under a heading, else <h2>). */
+export interface SectionView { heading: string | null; level: 2 | 3; events: EventView[] }
+
+/** Everything a template shows; the same object feeds the HTML and the text part. */
+export interface MailView {
+  subject: string;
+  /** Inbox preview line; hidden in the HTML. */
+  preview: string;
+  heading: string;
+  resend: string | null;
+  intro: string[];
+  sections: SectionView[];
+  /** Shown when there is nothing to report. */
+  empty: string | null;
+  /** Why the reader gets this: a sentence, or a lead-in and a list; then the subscriber note. */
+  why: { lead: string; items: string[]; after: string | null };
+  footer: { sender: string; replyTo: string; web: string; manage: string; unsubscribe: string; source: LinkView };
+}
+
+/** Inera's own status page, named as the source in every footer. */
+export const INERA_STATUS_URL = 'https://www.inera.se/driftstatus/';
+const SUBJECT_MAX = 150;
+const STATUS_PREFIX = /^(?:Åtgärdad|Åtgärdat|Inställd|Inställt|Uppdatering|Uppdaterad|Flyttad|Löst|Avslutad|Störning)\s*:\s*/iu;
+const listFormat = new Intl.ListFormat('sv', { style: 'long', type: 'conjunction' });
+
+/** Scraped text as one clean line: line breaks and control characters become spaces (format characters such as bidi overrides go), runs collapse. */
+export function oneLine(text: string): string {
+  return text.replace(/\p{Cf}+/gu, '').replace(/[\s\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').trim();
+}
+
+/** A header-safe subject: one line, no CR/LF, at most ~150 characters (cut at a word, with "…"). */
+export function subjectLine(text: string): string {
+  const line = oneLine(text);
+  if (line.length <= SUBJECT_MAX) return line;
+  const cut = line.slice(0, SUBJECT_MAX - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > SUBJECT_MAX / 2 ? cut.slice(0, space) : cut).replace(/[\s,.:;–-]+$/u, '')}…`;
+}
+
+/** The title as published, minus status prefixes such as "Åtgärdat:" (which the mail says in its own words). */
+export function plainTitle(title: string): string {
+  let t = oneLine(title);
+  for (let prev = ''; prev !== t; ) [prev, t] = [t, t.replace(STATUS_PREFIX, '')];
+  return t || oneLine(title);
+}
+
+// ------------------------------------------------------------------ words
+
+interface Noun { word: string; definite: string; neuter: boolean }
+const NOUNS: Record<Kind, Noun> = {
+  disruption: { word: 'Störning', definite: 'störningen', neuter: false },
+  maintenance: { word: 'Servicefönster', definite: 'servicefönstret', neuter: true },
+  release: { word: 'Release', definite: 'releasen', neuter: false },
+};
+/** An adjective agreeing with the kind: "Ny störning", "Nytt servicefönster". */
+const agree = (kind: Kind, common: string, neuter: string): string => (NOUNS[kind].neuter ? neuter : common);
+
+const STATUS_WORDS: Record<Kind, Record<Status, string>> = {
+  disruption: { ongoing: 'Pågående störning', resolved: 'Åtgärdad', planned: 'Planerad störning', cancelled: 'Inställd' },
+  maintenance: { ongoing: 'Pågående servicefönster', resolved: 'Avslutat servicefönster', planned: 'Planerat servicefönster', cancelled: 'Inställt servicefönster' },
+  release: { ongoing: 'Pågående release', resolved: 'Genomförd release', planned: 'Planerad release', cancelled: 'Inställd release' },
+};
+
+const FIELD_WORDS: Record<string, string> = {
+  title: 'ny rubrik', status: 'nytt läge', kind: 'ny typ', services: 'ändrade tjänster', start: 'ny starttid',
+  impact: 'ny information om påverkan', url: 'ny länk',
+};
+
+const resolvedWord = (kind: Kind): string => (kind === 'disruption' ? 'Åtgärdad' : kind === 'maintenance' ? 'Avslutat' : 'Genomförd');
+
+function serviceNames(e: EventRow, ctx: RenderContext): string | null {
+  const names = e.services.map((id) =>
+    id.startsWith('unknown:') ? capitalise(id.slice(8).replace(/-+/g, ' ').trim()) : ctx.serviceName(id));
+  return names.length ? listFormat.format(names.map(oneLine)) : null;
+}
+
+const capitalise = (s: string): string => s.charAt(0).toLocaleUpperCase('sv') + s.slice(1);
+
+/** "Flyttat från … till …" from the values before the change (only changed fields are in `before`). */
+function moved(e: EventRow, before: Record<string, unknown> | null | undefined, now: Date): string {
+  const old = (f: 'start' | 'end'): string | null =>
+    before && f in before ? (typeof before[f] === 'string' ? (before[f] as string) : null) : e[f];
+  const from = formatWhen(old('start'), old('end'), now);
+  return `${agree(e.kind, 'Flyttad', 'Flyttat')} från ${from} till ${formatWhen(e.start, e.end, now)}`;
+}
+
+function changeWords(item: AlertItem, now: Date): string {
+  const { event: e, change, before } = item;
+  const words: Record<ChangeType, () => string> = {
+    created: () => agree(e.kind, 'Ny', 'Nytt'),
+    updated: () => {
+      const fields = Object.keys(before ?? {}).map((f) =>
+        f === 'end' ? (e.kind === 'disruption' ? 'ny prognos' : 'ny sluttid') : FIELD_WORDS[f]).filter(Boolean) as string[];
+      const head = agree(e.kind, 'Uppdaterad', 'Uppdaterat');
+      return fields.length ? `${head} med ${listFormat.format([...new Set(fields)])}` : head;
+    },
+    resolved: () => resolvedWord(e.kind),
+    cancelled: () => agree(e.kind, 'Inställd', 'Inställt'),
+    rescheduled: () => moved(e, before, now),
+    reappeared: () => 'Listas igen',
+    vanished: () => `Inera listar inte längre ${NOUNS[e.kind].definite}`,
+  };
+  return words[change]();
+}
+
+/** One event as a block; `change` is the line that says what is new about it. */
+export function eventView(e: EventRow, ctx: RenderContext, change: string | null = null, vanished = false): EventView {
+  const title = plainTitle(e.title);
+  const names = serviceNames(e, ctx);
+  const ongoingDisruption = e.kind === 'disruption' && e.status === 'ongoing';
+  let when: EventView['when'] = null;
+  if (e.start) when = { label: 'När', text: ongoingDisruption ? formatSince(e.start, ctx.now) : formatWhen(e.start, e.end, ctx.now) };
+  else if (e.timeText) when = { label: 'När (enligt Inera)', text: oneLine(e.timeText) };
+  else if (e.end) when = { label: 'När', text: formatWhen(null, e.end, ctx.now) };
+  const status = STATUS_WORDS[e.kind][e.status];
+  return {
+    heading: title,
+    change: vanished && !change ? `Inera listar inte längre ${NOUNS[e.kind].definite}` : change === status ? null : change,
+    status: vanished ? `Senast listad som ${status.toLocaleLowerCase('sv')}` : status,
+    services: names ? { label: e.services.length > 1 ? 'Tjänster' : 'Tjänst', names } : null,
+    when,
+    forecast: vanished ? null : formatForecast(e, ctx.now),
+    impact: e.impact ? oneLine(e.impact) || null : null,
+    link: e.url && /^https?:\/\//i.test(e.url) ? { href: e.url, text: `Läs mer hos Inera om ${title}` } : null,
+  };
+}
+
+// ------------------------------------------------------------------ subjects
+
+/** "Störning i 1177 journal", or the plain title when no service is named. */
+function core(e: EventRow, ctx: RenderContext): string {
+  const names = serviceNames(e, ctx);
+  return names ? `${NOUNS[e.kind].word} i ${names}` : plainTitle(e.title);
+}
+
+/** The subject line for one alert item: what, which service, when. */
+function alertSubject(item: AlertItem, ctx: RenderContext): string {
+  const { event: e, change } = item;
+  const now = ctx.now;
+  if (change === 'vanished') return `Listas inte längre: ${core(e, ctx)}`;
+  if (e.kind === 'disruption') {
+    if (e.status === 'resolved') return `Åtgärdad: ${core(e, ctx)}`;
+    if (e.status === 'cancelled' || change === 'cancelled') return `Inställd: ${core(e, ctx)}`;
+    const since = e.start && e.status === 'ongoing' ? ` ${formatSince(e.start, now)}` : '';
+    const prefix = { created: '', updated: 'Uppdaterad: ', reappeared: 'Listas igen: ', rescheduled: 'Ny tid: ' }[change as string] ?? '';
+    return `${prefix}${core(e, ctx)}${since}`;
+  }
+  const names = serviceNames(e, ctx) ?? plainTitle(e.title);
+  const noun = NOUNS[e.kind].word.toLocaleLowerCase('sv');
+  const when = e.start || e.end ? formatWhen(e.start, e.end, now) : '';
+  switch (change) {
+    case 'cancelled': return `${agree(e.kind, 'Inställd', 'Inställt')} ${noun}: ${names}${e.start ? ` ${formatDate(e.start, now)}` : ''}`;
+    case 'rescheduled': return `${agree(e.kind, 'Flyttad', 'Flyttat')} ${noun}: ${names}${when ? `, nu ${when}` : ''}`;
+    case 'resolved': return `${resolvedWord(e.kind)} ${noun}: ${names}`;
+    case 'reappeared': return `Listas igen: ${core(e, ctx)}${when ? ` ${when}` : ''}`;
+    case 'updated': return `${agree(e.kind, 'Uppdaterad', 'Uppdaterat')} ${noun}: ${names}${when ? ` ${when}` : ''}`;
+    default: return `${agree(e.kind, 'Ny', 'Nytt')} ${noun}: ${names}${when ? ` ${when}` : ''}`;
+  }
+}
+
+// ------------------------------------------------------------------ shared parts
+
+function whyView(reasons: Reason[], subscribed: boolean): MailView['why'] {
+  const as = reasons.map((r) => `${midSentence(oneLine(r.role))} för ${oneLine(r.unit)}`);
+  const sub = 'Du prenumererar på driftinformation om tjänster du valt.';
+  if (as.length === 0) return { lead: sub, items: [], after: null };
+  const after = subscribed ? sub : null;
+  if (as.length === 1) return { lead: `Du får det här utskicket som ${as[0]}.`, items: [], after };
+  return { lead: 'Du får det här utskicket som:', items: as, after };
+}
+
+/** A role mid-sentence: "E-hälsostrateg" → "e-hälsostrateg", but acronyms ("VSS Resurscentrum", "OL-IT") stay. */
+function midSentence(role: string): string {
+  const first = role.split(' ')[0] ?? '';
+  return /\p{Lu}/u.test(first.slice(1)) ? role : role.charAt(0).toLocaleLowerCase('sv') + role.slice(1);
+}
+
+function frame(data: MessageData, ctx: RenderContext, why: MailView['why']): Pick<MailView, 'resend' | 'why' | 'footer'> {
+  const r = data.resend;
+  return {
+    resend: r
+      ? `Det här är en kopia av ett meddelande från ${formatDateTime(r.originalAt, ctx.now)}. Anledning: ${oneLine(r.reason).replace(/[.\s]+$/u, '')}.`
+      : null,
+    why,
+    footer: {
+      sender: ctx.sender.name, replyTo: ctx.sender.replyTo,
+      web: data.links.web, manage: data.links.manage, unsubscribe: data.links.unsubscribe,
+      source: { href: INERA_STATUS_URL, text: 'Ineras driftstatus' },
+    },
+  };
+}
+
+const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+// ------------------------------------------------------------------ the three mails
+
+/** The digest: ongoing, resolved, no longer listed, windows in 14 days, releases in 30. */
+export function digestView(d: DigestData, ctx: RenderContext): MailView {
+  const now = ctx.now;
+  const planned = (p: PlannedEntry): EventView => {
+    const e = p.event;
+    const note = p.note === 'new' ? agree(e.kind, 'Ny', 'Nytt')
+      : p.note === 'rescheduled' ? moved(e, p.previous ?? null, now)
+      : p.note === 'cancelled' || e.status === 'cancelled' ? agree(e.kind, 'Inställd', 'Inställt') : null;
+    return eventView(e, ctx, note);
+  };
+  const sections: SectionView[] = [
+    { heading: 'Pågående störningar', level: 3 as const, events: d.ongoing.map((e) => eventView(e, ctx)) },
+    { heading: d.since ? 'Åtgärdade sedan förra utskicket' : 'Nyligen åtgärdade', level: 3 as const, events: d.resolved.map((e) => eventView(e, ctx)) },
+    { heading: 'Inte längre listade', level: 3 as const, events: d.vanished.map((e) => eventView(e, ctx, null, true)) },
+    { heading: 'Servicefönster de närmaste 14 dagarna', level: 3 as const, events: d.windows.map(planned) },
+    { heading: 'Releaser de närmaste 30 dagarna', level: 3 as const, events: d.releases.map(planned) },
+  ].filter((s) => s.events.length > 0);
+  const heading = d.cadence === 'weekly'
+    ? `Veckans driftläge för e-tjänster, vecka ${isoWeek(d.until) ?? ''}`
+    : `Driftläget för e-tjänster ${formatDate(d.until, now)}`;
+  const summary = [
+    d.ongoing.length ? count(d.ongoing.length, 'pågående störning', 'pågående störningar') : '',
+    d.resolved.length ? count(d.resolved.length, 'åtgärdad', 'åtgärdade') : '',
+    d.vanished.length ? count(d.vanished.length, 'inte längre listad', 'inte längre listade') : '',
+    d.windows.length ? count(d.windows.length, 'servicefönster', 'servicefönster') : '',
+    d.releases.length ? count(d.releases.length, 'release', 'releaser') : '',
+  ].filter(Boolean);
+  const empty = sections.length ? null : 'Inga störningar eller planerade åtgärder berör dina tjänster just nu.';
+  return {
+    subject: subjectLine(heading),
+    preview: summary.length ? capitalise(listFormat.format(summary)) + '.' : (empty ?? ''),
+    heading,
+    intro: [`Här är läget för de e-tjänster som berör dig${d.since ? `, sedan ${formatDateTime(d.since, now)}` : ''}.`],
+    sections,
+    empty,
+    ...frame(d, ctx, whyView(d.reasons, d.subscribed)),
+  };
+}
+
+/** Order of importance: ongoing disruptions first, then resolved and vanished ones, then planned work. */
+function rank(i: AlertItem): number {
+  if (i.event.kind !== 'disruption') return i.event.kind === 'maintenance' ? 3 : 4;
+  if (i.change === 'vanished') return 2;
+  return i.event.status === 'ongoing' ? 0 : 1;
+}
+
+/** An alert: one or several changes, most important first. */
+export function alertView(d: AlertData, ctx: RenderContext): MailView {
+  const items = [...d.items].sort((a, b) => rank(a) - rank(b));
+  const first = items[0];
+  const one = first ? alertSubject(first, ctx) : 'Ändring i driftläget';
+  const heading = items.length > 1 ? `${items.length} ändringar i driftläget` : one;
+  const subject = items.length > 1 && first ? `${heading}: ${core(first.event, ctx)} med flera` : one;
+  return {
+    subject: subjectLine(subject),
+    preview: items.length > 1 ? items.map((i) => alertSubject(i, ctx)).join(' · ') : (first?.event.impact ? oneLine(first.event.impact) : oneLine(one)),
+    heading: oneLine(heading),
+    intro: [],
+    sections: [{ heading: null, level: 2, events: items.map((i) => eventView(i.event, ctx, changeWords(i, ctx.now), i.change === 'vanished')) }],
+    empty: null,
+    ...frame(d, ctx, whyView(d.reasons, d.reasons.length === 0)),
+  };
+}
+
+/** A reminder before a service window or release. */
+export function reminderView(d: ReminderData, ctx: RenderContext): MailView {
+  const e = d.event;
+  const when = e.start || e.end ? formatWhen(e.start, e.end, ctx.now) : '';
+  const heading = oneLine(`Påminnelse: ${plainTitle(e.title)} ${when}`);
+  const what = e.kind === 'release' ? 'en release' : e.kind === 'maintenance' ? 'ett servicefönster' : 'en åtgärd';
+  return {
+    subject: subjectLine(heading),
+    preview: e.impact ? oneLine(e.impact) : heading,
+    heading,
+    intro: [`Inera har planerat ${what} som berör dina tjänster.`],
+    sections: [{ heading: null, level: 2, events: [eventView(e, ctx)] }],
+    empty: null,
+    ...frame(d, ctx, whyView(d.reasons, d.reasons.length === 0)),
+  };
+}
+
+/** The view model for any message. */
+export function buildView(data: MessageData, ctx: RenderContext): MailView {
+  switch (data.template) {
+    case 'digest': return digestView(data, ctx);
+    case 'alert': return alertView(data, ctx);
+    case 'reminder': return reminderView(data, ctx);
+  }
+}

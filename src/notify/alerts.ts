@@ -1,0 +1,96 @@
+/**
+ * Alerts, right after the poll that found them: new, updated or resolved disruptions,
+ * cancelled or rescheduled service windows. One message per recipient per batch of
+ * pending changes, enqueued in the same transaction that marks the changes handled.
+ */
+import type { ChangeType } from '../domain/types.js';
+import type { AlertData, AlertItem } from '../mail/types.js';
+import type { ChangeRow } from '../store/changes.repo.js';
+import { getEvent, type EventRow } from '../store/events.repo.js';
+import { listPendingChanges, markChangesHandled } from '../store/notifications.repo.js';
+import { enqueue } from '../store/outbox.repo.js';
+import { storedTime } from '../util/time.js';
+import { compose, recipientLinks, type NotifyDeps } from './compose.js';
+import { recipientsFor, type Recipient } from './recipients.js';
+
+export interface NotifyResult {
+  changes: number;
+  alerts: number;
+}
+
+/** Is this change worth an immediate alert? Baseline changes never are. */
+export function alertWorthy(change: ChangeRow, event: EventRow, now: Date): boolean {
+  if (change.baseline) return false;
+  if (event.kind === 'disruption') {
+    if (change.type === 'vanished') return change.before?.status === 'ongoing';
+    return (['created', 'updated', 'resolved', 'reappeared'] as ChangeType[]).includes(change.type);
+  }
+  if (change.type === 'cancelled' || change.type === 'rescheduled') return true;
+  // A window that disappears while still ahead is worth a line; one already past is not.
+  if (change.type === 'vanished') {
+    const until = Date.parse(event.end ?? event.start ?? '');
+    return change.before?.status === 'planned' && Number.isFinite(until) && until > now.getTime();
+  }
+  return false;
+}
+
+/** Sends the alerts pending changes call for; marks every pending change handled. */
+export async function notifyPending(deps: NotifyDeps): Promise<NotifyResult> {
+  const { db, clock, logger } = deps;
+  const pending = listPendingChanges(db);
+  if (pending.length === 0) return { changes: 0, alerts: 0 };
+  const now = clock.now();
+
+  // Latest change per event wins; the earliest "before" is kept for "flyttad från …".
+  const perEvent = new Map<number, AlertItem>();
+  for (const change of pending) {
+    const event = getEvent(db, change.eventId);
+    if (!event || !alertWorthy(change, event, now)) continue;
+    const prior = perEvent.get(event.id);
+    perEvent.set(event.id, { event, change: change.type, before: prior?.before ?? change.before });
+  }
+
+  const inbox = new Map<string, { recipient: Recipient; items: AlertItem[] }>();
+  for (const item of perEvent.values()) {
+    const audience = { contacts: item.event.kind === 'disruption', cadences: ['immediate' as const] };
+    for (const r of recipientsFor(db, item.event, audience)) {
+      const k = r.email.toLowerCase();
+      const box = inbox.get(k) ?? { recipient: { ...r, reasons: [] }, items: [] };
+      for (const reason of r.reasons) {
+        if (!box.recipient.reasons.some((x) => x.unit === reason.unit && x.role === reason.role)) box.recipient.reasons.push(reason);
+      }
+      box.recipient.subscribed ||= r.subscribed;
+      box.items.push(item);
+      inbox.set(k, box);
+    }
+  }
+
+  const batch = pending.at(-1)!.id;
+  const messages = await Promise.all(
+    [...inbox.values()].map(({ recipient, items }) => {
+      const data: AlertData = {
+        template: 'alert',
+        to: recipient.email,
+        links: recipientLinks(deps, recipient.email),
+        reasons: recipient.reasons,
+        items: items.sort(byImportance),
+      };
+      return compose(deps, 'alert', `alert:${recipient.email.toLowerCase()}:${batch}`, data);
+    }),
+  );
+  const at = storedTime(now);
+  const enqueued = db.transaction(() => {
+    let n = 0;
+    for (const m of messages) if (enqueue(db, m).created) n++;
+    markChangesHandled(db, pending.map((c) => c.id), at, n);
+    return n;
+  })();
+  logger.info({ changes: pending.length, events: perEvent.size, alerts: enqueued }, 'alerts enqueued');
+  return { changes: pending.length, alerts: enqueued };
+}
+
+const ORDER: Record<ChangeType, number> = { created: 0, reappeared: 1, updated: 2, rescheduled: 3, cancelled: 4, vanished: 5, resolved: 6 };
+
+function byImportance(a: AlertItem, b: AlertItem): number {
+  return ORDER[a.change] - ORDER[b.change] || a.event.id - b.event.id;
+}

@@ -1,0 +1,66 @@
+/** Turns message data into a rendered outbox row: subject, HTML, text, headers, stable Message-ID. */
+import type { Config } from '../config/load.js';
+import type { Catalogue } from '../domain/services.js';
+import { buildHeaders, makeMessageId } from '../mail/deliver.js';
+import type { Renderer } from '../mail/render.js';
+import type { MessageData } from '../mail/types.js';
+import type { Db } from '../store/db.js';
+import type { NewMessage } from '../store/outbox.repo.js';
+import { ensureSecret } from '../store/settings.repo.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import { storedTime } from '../util/time.js';
+import { linksFor, unsubscribeMailto } from './links.js';
+
+export interface NotifyDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  catalogue: Catalogue;
+  logger: Logger;
+  renderer: Renderer;
+}
+
+export type MessageKind = NewMessage['kind'];
+
+/** Links for an address, signed with the installation's secret. */
+export function recipientLinks(deps: Pick<NotifyDeps, 'db' | 'config'>, email: string) {
+  return linksFor(email, { baseUrl: deps.config.baseUrl, secret: ensureSecret(deps.db) });
+}
+
+/** Renders `data` and returns the outbox row to enqueue under `key`. */
+export async function compose(
+  deps: NotifyDeps,
+  kind: MessageKind,
+  key: string,
+  data: MessageData,
+  extra: Pick<NewMessage, 'originalId' | 'requestedBy' | 'reason'> = {},
+): Promise<NewMessage> {
+  const { config } = deps;
+  const rendered = await deps.renderer.render(data, {
+    now: deps.clock.now(),
+    sender: config.sender,
+    serviceName: (id) => deps.catalogue.nameOf(id),
+  });
+  const domain = config.sender.address.split('@')[1] ?? 'driftkoll.invalid';
+  return {
+    key,
+    kind,
+    to: data.to,
+    from: config.sender.address,
+    replyTo: config.sender.replyTo,
+    subject: rendered.subject,
+    html: rendered.html,
+    text: rendered.text,
+    headers: buildHeaders({
+      unsubscribeHttps: data.links.unsubscribe,
+      unsubscribeMailto: unsubscribeMailto(data.to, config.sender.replyTo),
+      kind,
+    }),
+    messageId: makeMessageId(key, domain),
+    template: data.template,
+    data,
+    createdAt: storedTime(deps.clock.now()),
+    ...extra,
+  };
+}

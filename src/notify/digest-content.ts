@@ -1,0 +1,110 @@
+/**
+ * What one recipient's digest covers: ongoing disruptions, those resolved or no longer
+ * listed since the last digest, service windows in the next 14 days and releases in
+ * the next 30, with what changed about them. Pure: events and changes in, lists out.
+ */
+import type { Kind } from '../domain/types.js';
+import type { PlannedEntry } from '../mail/types.js';
+import type { ChangeRow } from '../store/changes.repo.js';
+import type { EventRow } from '../store/events.repo.js';
+
+const DAY = 86_400_000;
+export const WINDOW_DAYS = 14;
+export const RELEASE_DAYS = 30;
+
+export interface Interest {
+  /** 'all' or the service ids followed. */
+  services: 'all' | Set<string>;
+  kinds: Set<Kind>;
+}
+
+export interface DigestContent {
+  ongoing: EventRow[];
+  resolved: EventRow[];
+  vanished: EventRow[];
+  windows: PlannedEntry[];
+  releases: PlannedEntry[];
+}
+
+/** Events and their changes within (since, until], indexed once and shared by every recipient. */
+export interface DigestSnapshot {
+  events: EventRow[];
+  changesByEvent: Map<number, ChangeRow[]>;
+}
+
+export function snapshot(events: EventRow[], changes: ChangeRow[]): DigestSnapshot {
+  const changesByEvent = new Map<number, ChangeRow[]>();
+  for (const c of changes) {
+    const list = changesByEvent.get(c.eventId) ?? [];
+    list.push(c);
+    changesByEvent.set(c.eventId, list);
+  }
+  return { events, changesByEvent };
+}
+
+function concerns(e: EventRow, interest: Interest): boolean {
+  if (!interest.kinds.has(e.kind)) return false;
+  return interest.services === 'all' || e.services.some((s) => (interest.services as Set<string>).has(s));
+}
+
+/** The digest for one recipient's interest over (since, until]. */
+export function digestContent(snap: DigestSnapshot, interest: Interest, since: Date, until: Date): DigestContent {
+  const from = since.getTime();
+  const to = until.getTime();
+  const within = (e: EventRow) =>
+    (snap.changesByEvent.get(e.id) ?? []).filter((c) => {
+      const t = Date.parse(c.at);
+      return t > from && t <= to;
+    });
+  const out: DigestContent = { ongoing: [], resolved: [], vanished: [], windows: [], releases: [] };
+  for (const e of snap.events) {
+    if (!concerns(e, interest)) continue;
+    const recent = within(e);
+    if (e.kind === 'disruption') {
+      if (e.vanishedAt === null && e.status === 'ongoing') out.ongoing.push(e);
+      else if (e.status === 'resolved' && recent.some((c) => c.type === 'resolved')) out.resolved.push(e);
+      else if (e.vanishedAt !== null && recent.some((c) => c.type === 'vanished' && c.before?.status === 'ongoing')) out.vanished.push(e);
+      continue;
+    }
+    const entry = plannedEntry(e, recent, to, e.kind === 'maintenance' ? WINDOW_DAYS : RELEASE_DAYS);
+    if (entry) (e.kind === 'maintenance' ? out.windows : out.releases).push(entry);
+  }
+  const byStart = (a: { start: string | null }, b: { start: string | null }) => Date.parse(a.start ?? '') - Date.parse(b.start ?? '') || 0;
+  out.ongoing.sort(byStart);
+  out.windows.sort((a, b) => byStart(a.event, b.event));
+  out.releases.sort((a, b) => byStart(a.event, b.event));
+  return out;
+}
+
+function plannedEntry(e: EventRow, recent: ChangeRow[], now: number, days: number): PlannedEntry | null {
+  if (e.status === 'cancelled') {
+    return recent.some((c) => c.type === 'cancelled') && upcoming(e, now, Infinity) ? { event: e, note: 'cancelled' } : null;
+  }
+  if (e.vanishedAt !== null || e.status !== 'planned' || !upcoming(e, now, days)) return null;
+  const moved = recent.find((c) => c.type === 'rescheduled');
+  if (recent.some((c) => c.type === 'created' && !c.baseline)) return { event: e, note: 'new' };
+  if (moved) {
+    const before = moved.before ?? {};
+    return {
+      event: e,
+      note: 'rescheduled',
+      previous: {
+        start: 'start' in before ? (before.start as string | null) : e.start,
+        end: 'end' in before ? (before.end as string | null) : e.end,
+      },
+    };
+  }
+  return { event: e, note: null };
+}
+
+/** Not over yet, and starting within `days` (an item with no time at all is listed). */
+function upcoming(e: EventRow, now: number, days: number): boolean {
+  if (!e.start) return true;
+  const start = Date.parse(e.start);
+  const end = e.end ? Date.parse(e.end) : start;
+  return end >= now && start <= now + days * DAY;
+}
+
+export function isEmpty(c: DigestContent): boolean {
+  return !c.ongoing.length && !c.resolved.length && !c.vanished.length && !c.windows.length && !c.releases.length;
+}

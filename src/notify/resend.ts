@@ -1,0 +1,34 @@
+/** Manual resends: a new message referencing the original, with who asked, when and why. */
+import { UsageError } from '../domain/errors.js';
+import type { MessageData } from '../mail/types.js';
+import { countResends, enqueue, getMessage } from '../store/outbox.repo.js';
+import { compose, recipientLinks, type NotifyDeps } from './compose.js';
+
+export interface ResendRequest {
+  messageId: number;
+  to?: string;
+  reason: string;
+  requestedBy: string;
+}
+
+/** Enqueues a copy of message `messageId` (optionally to another address); returns the new outbox id. */
+export async function resendMessage(deps: NotifyDeps, req: ResendRequest): Promise<number> {
+  const { db, logger } = deps;
+  const original = getMessage(db, req.messageId);
+  if (!original) throw new UsageError(`no message with id ${req.messageId} in the outbox`);
+  if (!req.reason.trim()) throw new UsageError('a resend needs a reason (--reason)');
+  const to = req.to?.trim() || original.to;
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(to)) throw new UsageError(`not an e-mail address: ${to}`);
+  const source = original.data as unknown as MessageData;
+  const data = {
+    ...source,
+    to,
+    links: recipientLinks(deps, to),
+    resend: { reason: req.reason.trim(), originalAt: original.sentAt ?? original.createdAt },
+  } as MessageData;
+  const key = `resend:${original.id}:${countResends(db, original.id) + 1}`;
+  const row = await compose(deps, 'resend', key, data, { originalId: original.id, requestedBy: req.requestedBy, reason: req.reason.trim() });
+  const { id } = enqueue(db, row);
+  logger.info({ messageId: id, originalId: original.id, to, requestedBy: req.requestedBy, reason: req.reason }, 'resend enqueued');
+  return id;
+}

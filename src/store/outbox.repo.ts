@@ -1,0 +1,264 @@
+/** SQL for the outbox table: enqueue once per idempotency key, claim due rows, record each attempt. */
+import type { Db } from './db.js';
+import { localIso } from '../util/time.js';
+
+/** What a message is; `resend` is an admin's copy of another. */
+export type MessageKind = 'alert' | 'digest' | 'reminder' | 'resend';
+/** queued → sending → sent | failed; a temporary failure goes back to queued. */
+export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed';
+
+/** A message to enqueue: everything needed to send it, preview it again or resend it. */
+export interface NewMessage {
+  /** Idempotency key (digest:<to>:<cadence>:<slot>, alert:<to>:<batch>, …): one row per key, ever. */
+  key: string;
+  kind: MessageKind;
+  to: string;
+  from: string;
+  replyTo: string | null;
+  subject: string;
+  html: string;
+  text: string;
+  /** Extra headers sent as they are (List-Unsubscribe, Auto-Submitted, …). */
+  headers: Record<string, string>;
+  /** The Message-ID header value with angle brackets, stable for the key. */
+  messageId: string;
+  template: string;
+  data: object;
+  /** Stored time (UTC ISO); also the first time the message is due. */
+  createdAt: string;
+  originalId?: number | null;
+  requestedBy?: string | null;
+  reason?: string | null;
+}
+
+/** One outbox row, camelCased, with `headers` and `data` parsed back from JSON. */
+export interface OutboxRow {
+  id: number;
+  key: string;
+  kind: MessageKind;
+  to: string;
+  from: string;
+  replyTo: string | null;
+  subject: string;
+  html: string;
+  text: string;
+  headers: Record<string, string>;
+  messageId: string;
+  template: string;
+  data: Record<string, unknown>;
+  status: MessageStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  transport: string | null;
+  createdAt: string;
+  sentAt: string | null;
+  originalId: number | null;
+  requestedBy: string | null;
+  reason: string | null;
+}
+
+/** The message shape of the JSON contract (DESIGN.md), plus delivery details for the admin UI. */
+export interface OutboxJson {
+  id: number;
+  to: string;
+  subject: string;
+  kind: MessageKind;
+  status: MessageStatus;
+  attempts: number;
+  sentAt: string | null;
+  messageId: string;
+  key: string;
+  createdAt: string | null;
+  lastError: string | null;
+  transport: string | null;
+  originalId: number | null;
+  reason: string | null;
+  requestedBy: string | null;
+}
+
+const SELECT = `SELECT id, idempotency_key AS key, kind, to_address AS "to", from_address AS "from",
+  reply_to AS replyTo, subject, html, text, headers, message_id AS messageId, template, data, status,
+  attempts, next_attempt_at AS nextAttemptAt, last_error AS lastError, transport, created_at AS createdAt,
+  sent_at AS sentAt, original_id AS originalId, requested_by AS requestedBy, reason FROM outbox`;
+
+function fromRow(row: Record<string, unknown> | undefined): OutboxRow | undefined {
+  if (!row) return undefined;
+  return {
+    ...(row as unknown as OutboxRow),
+    headers: JSON.parse(row.headers as string) as Record<string, string>,
+    data: JSON.parse(row.data as string) as Record<string, unknown>,
+  };
+}
+
+/**
+ * Adds the message unless its idempotency key is already there. A second enqueue of the
+ * same key (a job run twice) is a no-op returning the existing id with `created: false`.
+ */
+export function enqueue(db: Db, msg: NewMessage): { id: number; created: boolean } {
+  const inserted = db
+    .prepare(
+      `INSERT INTO outbox (idempotency_key, kind, to_address, from_address, reply_to, subject, html, text,
+         headers, message_id, template, data, status, attempts, next_attempt_at, created_at,
+         original_id, requested_by, reason)
+       VALUES (@key, @kind, @to, @from, @replyTo, @subject, @html, @text, @headers, @messageId, @template,
+         @data, 'queued', 0, @createdAt, @createdAt, @originalId, @requestedBy, @reason)
+       ON CONFLICT(idempotency_key) DO NOTHING
+       RETURNING id`,
+    )
+    .get({
+      key: msg.key,
+      kind: msg.kind,
+      to: msg.to,
+      from: msg.from,
+      replyTo: msg.replyTo,
+      subject: msg.subject,
+      html: msg.html,
+      text: msg.text,
+      headers: JSON.stringify(msg.headers),
+      messageId: msg.messageId,
+      template: msg.template,
+      data: JSON.stringify(msg.data),
+      createdAt: msg.createdAt,
+      originalId: msg.originalId ?? null,
+      requestedBy: msg.requestedBy ?? null,
+      reason: msg.reason ?? null,
+    }) as { id: number } | undefined;
+  if (inserted) return { id: inserted.id, created: true };
+  const existing = db.prepare('SELECT id FROM outbox WHERE idempotency_key = ?').get(msg.key) as { id: number };
+  return { id: existing.id, created: false };
+}
+
+/** Whether a message with this idempotency key exists: lets callers skip rendering; enqueue still dedups. */
+export function hasMessageKey(db: Db, key: string): boolean {
+  return db.prepare('SELECT 1 FROM outbox WHERE idempotency_key = ?').get(key) !== undefined;
+}
+
+/**
+ * Claims up to `limit` queued rows due at `now`, oldest first, by setting them to `sending`
+ * in one write transaction, so two workers never claim the same row.
+ */
+export function claimDue(db: Db, now: string, limit: number): OutboxRow[] {
+  const select = db.prepare(
+    `${SELECT} WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY created_at, id LIMIT ?`,
+  );
+  const mark = db.prepare(`UPDATE outbox SET status = 'sending', claimed_at = ? WHERE id = ?`);
+  return db
+    .transaction(() => {
+      const rows = (select.all(now, limit) as Record<string, unknown>[]).map((r) => fromRow(r)!);
+      for (const row of rows) {
+        mark.run(now, row.id);
+        row.status = 'sending';
+      }
+      return rows;
+    })
+    .immediate();
+}
+
+/** Records a delivered message: status sent, the attempt counted, when and through which transport. */
+export function markSent(db: Db, id: number, at: string, transport: string): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, transport = ? WHERE id = ?`,
+      )
+      .run(at, transport, id).changes > 0
+  );
+}
+
+/** Records a temporary failure: back to queued, the attempt counted, due again at `nextAttemptAt`. */
+export function markRetry(db: Db, id: number, error: string, nextAttemptAt: string): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE outbox SET status = 'queued', attempts = attempts + 1, last_error = ?, next_attempt_at = ?
+         WHERE id = ?`,
+      )
+      .run(error, nextAttemptAt, id).changes > 0
+  );
+}
+
+/**
+ * Records a final failure with the attempt counted. The schema has no failed_at column, so
+ * next_attempt_at keeps `at`, the time of the last attempt, for the admin UI.
+ */
+export function markFailed(db: Db, id: number, error: string, at: string): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, next_attempt_at = ?
+         WHERE id = ?`,
+      )
+      .run(error, at, id).changes > 0
+  );
+}
+
+/**
+ * Puts claimed rows that were never attempted back to queued with their attempts unchanged
+ * (the worker stopped early); `nextAttemptAt` postpones them, null keeps them due.
+ */
+export function releaseClaimed(db: Db, ids: readonly number[], nextAttemptAt: string | null): number {
+  const stmt = db.prepare(
+    `UPDATE outbox SET status = 'queued', next_attempt_at = COALESCE(?, next_attempt_at)
+     WHERE id = ? AND status = 'sending'`,
+  );
+  return db.transaction(() => ids.reduce((n, id) => n + stmt.run(nextAttemptAt, id).changes, 0))();
+}
+
+/**
+ * Crash recovery: rows left `sending` go back to queued, attempts unchanged — all of them
+ * (at the start of the only worker), or only those claimed before `claimedBefore` (a lease,
+ * so a CLI run never steals the message another process is sending right now).
+ * Such a message may have gone out just before the crash; at-least-once accepts the repeat.
+ */
+export function requeueStuck(db: Db, claimedBefore?: string): number {
+  return db
+    .prepare(`UPDATE outbox SET status = 'queued' WHERE status = 'sending' AND (@before IS NULL OR claimed_at <= @before)`)
+    .run({ before: claimedBefore ?? null }).changes;
+}
+
+/** One message by id, or undefined. */
+export function getMessage(db: Db, id: number): OutboxRow | undefined {
+  return fromRow(db.prepare(`${SELECT} WHERE id = ?`).get(id) as Record<string, unknown> | undefined);
+}
+
+/** The delivery log, newest first, optionally filtered by status, kind or recipient. */
+export function listMessages(
+  db: Db,
+  opts: { limit?: number; status?: MessageStatus; kind?: MessageKind; to?: string } = {},
+): OutboxRow[] {
+  const rows = db
+    .prepare(
+      `${SELECT} WHERE (@status IS NULL OR status = @status) AND (@kind IS NULL OR kind = @kind)
+       AND (@to IS NULL OR to_address = @to COLLATE NOCASE)
+       ORDER BY created_at DESC, id DESC LIMIT @limit`,
+    )
+    .all({ status: opts.status ?? null, kind: opts.kind ?? null, to: opts.to ?? null, limit: opts.limit ?? 100 });
+  return (rows as Record<string, unknown>[]).map((r) => fromRow(r)!);
+}
+
+/** How many copies of a message have been resent; numbers the next resend's key. */
+export function countResends(db: Db, originalId: number): number {
+  return (db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE original_id = ?').get(originalId) as { n: number }).n;
+}
+
+/** The row in the contract's message shape, times with the Stockholm offset. */
+export function outboxJson(row: OutboxRow): OutboxJson {
+  return {
+    id: row.id,
+    to: row.to,
+    subject: row.subject,
+    kind: row.kind,
+    status: row.status,
+    attempts: row.attempts,
+    sentAt: localIso(row.sentAt),
+    messageId: row.messageId,
+    key: row.key,
+    createdAt: localIso(row.createdAt),
+    lastError: row.lastError,
+    transport: row.transport,
+    originalId: row.originalId,
+    reason: row.reason,
+    requestedBy: row.requestedBy,
+  };
+}

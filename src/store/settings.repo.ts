@@ -1,0 +1,29 @@
+/** SQL for settings: installation-wide values such as the secret that signs unsubscribe links. */
+import { randomBytes } from 'node:crypto';
+import type { Db } from './db.js';
+
+/** The key under which the unsubscribe-link secret is kept. */
+export const UNSUBSCRIBE_SECRET = 'unsubscribe_secret';
+
+/** The stored value, or undefined. */
+export function getSetting(db: Db, key: string): string | undefined {
+  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+  return row?.value;
+}
+
+/** Stores a value, replacing any earlier one. */
+export function setSetting(db: Db, key: string, value: string): void {
+  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+}
+
+/**
+ * The unsubscribe secret (32 random bytes, hex), created on first use and never replaced:
+ * changing it would break every link already mailed. Safe against concurrent first calls.
+ */
+export function ensureSecret(db: Db): string {
+  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING').run(
+    UNSUBSCRIBE_SECRET,
+    randomBytes(32).toString('hex'),
+  );
+  return getSetting(db, UNSUBSCRIBE_SECRET)!;
+}

@@ -1,0 +1,150 @@
+/**
+ * SQL for staff subscriptions (one row per address, edited in place) and for suppressions
+ * (addresses that asked for no more mail, checked before every enqueue).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Kind } from '../domain/types.js';
+import type { Db } from './db.js';
+
+export const CADENCES = ['immediate', 'daily', 'weekly'] as const;
+/** How often a subscriber hears: an alert per change, or a daily or weekly digest. */
+export type Cadence = (typeof CADENCES)[number];
+
+export interface Subscription {
+  id: number;
+  email: string;
+  services: string[];
+  cadence: Cadence;
+  kinds: Kind[];
+  confirmed: boolean;
+  /** Random, url-safe; made once and kept across edits, so links already mailed keep working. */
+  token: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SubscriptionInput {
+  email: string;
+  services: string[];
+  cadence: Cadence;
+  kinds: Kind[];
+  /** Omitted on an edit: the stored state is kept. Omitted on a new row: unconfirmed. */
+  confirmed?: boolean;
+}
+
+export interface Suppression {
+  email: string;
+  reason: string;
+  createdAt: string;
+}
+
+const SELECT = `SELECT id, email, services, cadence, kinds, confirmed, token, created_at AS createdAt,
+  updated_at AS updatedAt FROM subscriptions`;
+
+function fromRow(row: Record<string, unknown> | undefined): Subscription | undefined {
+  if (!row) return undefined;
+  return {
+    ...(row as unknown as Subscription),
+    services: JSON.parse(row.services as string) as string[],
+    kinds: JSON.parse(row.kinds as string) as Kind[],
+    confirmed: row.confirmed === 1,
+  };
+}
+
+/** A fresh subscription token: 24 random bytes, base64url. */
+function newToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/**
+ * Creates the address's subscription or edits it in place (addresses match case-insensitively).
+ * The token and creation time are kept on an edit. `at` is a stored time (storedTime).
+ */
+export function upsertSubscription(db: Db, s: SubscriptionInput, at: string): Subscription {
+  db.prepare(
+    `INSERT INTO subscriptions (email, services, cadence, kinds, confirmed, token, created_at, updated_at)
+     VALUES (@email, @services, @cadence, @kinds, @confirmedNew, @token, @at, @at)
+     ON CONFLICT(email) DO UPDATE SET services = excluded.services, cadence = excluded.cadence, kinds = excluded.kinds,
+       confirmed = COALESCE(@confirmedEdit, subscriptions.confirmed), updated_at = excluded.updated_at`,
+  ).run({
+    email: s.email.trim(),
+    services: JSON.stringify([...new Set(s.services)]),
+    cadence: s.cadence,
+    kinds: JSON.stringify([...new Set(s.kinds)]),
+    confirmedNew: s.confirmed ? 1 : 0,
+    confirmedEdit: s.confirmed === undefined ? null : s.confirmed ? 1 : 0,
+    token: newToken(),
+    at,
+  });
+  return getSubscriptionByEmail(db, s.email.trim())!;
+}
+
+/** The address's subscription (case-insensitive), or undefined. */
+export function getSubscriptionByEmail(db: Db, email: string): Subscription | undefined {
+  return fromRow(db.prepare(`${SELECT} WHERE email = ?`).get(email.trim()) as Record<string, unknown> | undefined);
+}
+
+/** The subscription a link's token belongs to, or undefined. */
+export function getSubscriptionByToken(db: Db, token: string): Subscription | undefined {
+  return fromRow(db.prepare(`${SELECT} WHERE token = ?`).get(token) as Record<string, unknown> | undefined);
+}
+
+/** Marks the token's subscription confirmed (idempotent); undefined for an unknown token. */
+export function confirmSubscription(db: Db, token: string, at: string): Subscription | undefined {
+  db.prepare('UPDATE subscriptions SET confirmed = 1, updated_at = ? WHERE token = ? AND confirmed = 0').run(at, token);
+  return getSubscriptionByToken(db, token);
+}
+
+/** Deletes the address's subscription; false when it had none. */
+export function deleteSubscription(db: Db, email: string): boolean {
+  return db.prepare('DELETE FROM subscriptions WHERE email = ?').run(email.trim()).changes > 0;
+}
+
+/** All subscriptions by address, or only the confirmed ones. */
+export function listSubscriptions(db: Db, opts: { confirmedOnly?: boolean } = {}): Subscription[] {
+  const where = opts.confirmedOnly ? 'WHERE confirmed = 1' : '';
+  return (db.prepare(`${SELECT} ${where} ORDER BY email`).all() as Record<string, unknown>[]).map((r) => fromRow(r)!);
+}
+
+/**
+ * Confirmed subscriptions that follow any of `serviceIds` and want this kind of news.
+ * Suppressions are not applied here: the caller checks isSuppressed before enqueueing.
+ */
+export function subscribersFor(db: Db, serviceIds: string[], kind: Kind): Subscription[] {
+  const rows = db
+    .prepare(
+      `${SELECT}
+       WHERE confirmed = 1
+         AND EXISTS (SELECT 1 FROM json_each(kinds) k WHERE k.value = @kind)
+         AND EXISTS (SELECT 1 FROM json_each(services) s WHERE s.value IN (SELECT value FROM json_each(@ids)))
+       ORDER BY email`,
+    )
+    .all({ kind, ids: JSON.stringify(serviceIds) }) as Record<string, unknown>[];
+  return rows.map((r) => fromRow(r)!);
+}
+
+/** Stops all mail to the address. The first reason and time are kept; true when newly suppressed. */
+export function suppress(db: Db, email: string, reason: string, at: string): boolean {
+  return (
+    db
+      .prepare('INSERT INTO suppressions (email, reason, created_at) VALUES (?, ?, ?) ON CONFLICT(email) DO NOTHING')
+      .run(email.trim(), reason, at).changes > 0
+  );
+}
+
+/** True when the address (case-insensitive) asked for no more mail. */
+export function isSuppressed(db: Db, email: string): boolean {
+  return db.prepare('SELECT 1 FROM suppressions WHERE email = ?').get(email.trim()) !== undefined;
+}
+
+/** The suppression record for the address, or undefined. */
+export function getSuppression(db: Db, email: string): Suppression | undefined {
+  return db.prepare('SELECT email, reason, created_at AS createdAt FROM suppressions WHERE email = ?').get(email.trim()) as
+    | Suppression
+    | undefined;
+}
+
+/** Lifts a suppression; false when there was none. */
+export function unsuppress(db: Db, email: string): boolean {
+  return db.prepare('DELETE FROM suppressions WHERE email = ?').run(email.trim()).changes > 0;
+}
