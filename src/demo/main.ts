@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: serves the project's sample pages on loopback as a sequence that
  * changes over a few polls, and runs the real pipeline against them, so a newcomer
- * sees events and changes appear without the internet.
+ * sees events and changes appear without the internet — and the alerts and digests
+ * that the Region Uppsala sample directory would get.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -13,6 +14,13 @@ import { listChanges } from '../store/changes.repo.js';
 import { openDb } from '../store/db.js';
 import { getEvent } from '../store/events.repo.js';
 import { pollSources } from '../sources/poll.js';
+import { drainOutbox } from '../cli/commands/delivery.js';
+import { importDirectory, readDirectoryFile } from '../directory/import.js';
+import { createRenderer } from '../mail/render.js';
+import { notifyPending } from '../notify/alerts.js';
+import { sendDigests } from '../notify/digests.js';
+import { sendReminders } from '../notify/reminders.js';
+import { listMessages } from '../store/outbox.repo.js';
 import { createLogger } from '../util/logger.js';
 import { packagePath } from '../util/paths.js';
 
@@ -73,12 +81,16 @@ async function main(): Promise<void> {
 
   const dbPath = join(process.cwd(), 'data', 'demo.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
-  const config = loadConfig({ env: { DRIFTKOLL_DB: dbPath }, cwd: process.cwd() });
+  const config = loadConfig({ env: { DRIFTKOLL_DB: dbPath, SMTP_URL: process.env.SMTP_URL ?? '' }, cwd: process.cwd() });
   config.sources = config.sources.map((s) => ({ ...s, url: base + new URL(s.url).pathname }));
   const db = openDb(config.databasePath);
   let t = new Date('2026-11-24T09:30:00+01:00').getTime();
   const clock = { now: () => new Date(t) };
   const deps = { db, config, clock, catalogue: Catalogue.load(), logger };
+  const notifyDeps = { ...deps, renderer: createRenderer() };
+  const report = importDirectory(db, readDirectoryFile(packagePath('defaults', 'region-uppsala.yaml'), deps.catalogue));
+  console.log(`directory: the Region Uppsala sample, ${report.unitsAdded.length} administrations and objects`);
+  console.log(`mail: ${config.smtpUrl ? `SMTP at ${config.smtpUrl}` : 'kept in the local outbox (set SMTP_URL to send)'}`);
 
   console.log(`driftkoll demo: sample pages served at ${base}, database ${dbPath}\n`);
   const polls = STEPS.length + 2;
@@ -94,9 +106,21 @@ async function main(): Promise<void> {
       const fields = c.fields.length ? ` [${c.fields.join(', ')}]` : '';
       console.log(`   ${c.baseline ? '(baseline) ' : ''}${c.type}${fields}: ${e.title} — ${e.services.join(', ')}`);
     }
+    const alerts = await notifyPending(notifyDeps);
+    if (alerts.alerts) console.log(`   → ${alerts.alerts} alerts to contacts of the services concerned`);
+    await drainOutbox(deps);
     t += 5 * 60_000;
   }
-  console.log('\nTry: DRIFTKOLL_DB=data/demo.db npx driftkoll events --json');
+
+  t = new Date('2026-11-25T07:30:00+01:00').getTime();
+  console.log(`── next morning at ${clock.now().toISOString()}: the daily digest slot`);
+  const reminders = await sendReminders(notifyDeps);
+  const digests = await sendDigests(notifyDeps);
+  const delivered = await drainOutbox(deps);
+  console.log(`   → ${digests.enqueued} digests (${digests.empty} recipients had nothing to read), ${reminders} reminders; ${delivered.sent} messages delivered`);
+  const sample = listMessages(db, { kind: 'digest', to: 'etjanstesamordnare@akademiska.regionuppsala.example' })[0];
+  if (sample) console.log(`\n   The digest to ${sample.to}:\n   Subject: ${sample.subject}\n\n${sample.text.replace(/^/gm, '   | ')}`);
+  console.log('\nTry: DRIFTKOLL_DB=data/demo.db npx driftkoll events --json   (or changes --json, outbox --json)');
   db.close();
   server.close();
 }
