@@ -29,7 +29,7 @@ export interface Config {
   baseUrl: string;
   port: number;
   smtpUrl: string | null;
-  http: { timeoutMs: number; maxBytes: number; retries: number; userAgent: string };
+  http: { timeoutMs: number; maxBytes: number; retries: number; backoffMs: number; userAgent: string };
   polling: { vanishAfter: number; jitterMs: number };
   schedules: { digest: string; weeklyDigest: string; reminderLeadHours: number; sendEmptyDigests: boolean };
   sender: { name: string; address: string; replyTo: string };
@@ -137,6 +137,7 @@ function resolveConfig(
       timeoutMs: file.http?.timeout ?? 15_000,
       maxBytes: file.http?.maxBytes ?? 5 * 1024 * 1024,
       retries: file.http?.retries ?? 2,
+      backoffMs: file.http?.backoff ?? 1000,
       userAgent: `driftkoll/${VERSION} (+mailto:${contact})`,
     },
     polling: { vanishAfter: file.polling?.vanishAfter ?? 3, jitterMs: file.polling?.jitter ?? 20_000 },

@@ -3,12 +3,11 @@ import { z } from 'zod';
 import { KINDS } from '../domain/types.js';
 
 const duration = z
-  .union([z.number().int().positive(), z.string().regex(/^\d+\s*(s|m|h)$/, 'a duration like "30s", "5m" or "1h"')])
+  .union([z.number().int().positive(), z.string().regex(/^\d+\s*(ms|s|m|h)$/, 'a duration like "500ms", "30s", "5m" or "1h"')])
   .transform((v) => {
     if (typeof v === 'number') return v * 1000;
-    const n = Number.parseInt(v, 10);
-    const unit = v.trim().slice(-1);
-    return n * (unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : 1000);
+    const [, n, unit] = /^(\d+)\s*(ms|s|m|h)$/.exec(v)!;
+    return Number(n) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
   });
 
 export const sourceSchema = z
@@ -41,6 +40,8 @@ export const configSchema = z
         timeout: duration.optional(),
         maxBytes: z.number().int().positive().optional(),
         retries: z.number().int().min(0).max(10).optional(),
+        /** First retry delay after a 5xx, 429 or connection error; doubled per attempt. */
+        backoff: duration.optional(),
         contact: z.string().optional(),
       })
       .strict()

@@ -69,7 +69,7 @@ export async function refreshSource(deps: RefreshDeps, source: SourceConfig): Pr
       maxRedirects: 5,
       userAgent: deps.config.http.userAgent,
       retries: deps.config.http.retries,
-      backoffMs: 1000,
+      backoffMs: deps.config.http.backoffMs,
       maxRetryAfterMs: 60_000,
       etag: stored.etag,
       lastModified: stored.lastModified,

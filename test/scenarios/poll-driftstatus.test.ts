@@ -46,7 +46,7 @@ describe('polling driftstatus through a sequence of page states', () => {
     server = await startPageServer();
     app = createTestApp({
       sources: [{ id: 'drift', adapter: 'inera-driftstatus', url: server.url('/driftstatus/') }],
-      http: { timeout: 1, retries: 1 },
+      http: { timeout: '400ms', retries: 1, backoff: '20ms' },
     });
   });
   afterEach(async () => {
@@ -99,7 +99,7 @@ describe('polling driftstatus through a sequence of page states', () => {
     const faults: Parameters<PageServer['set']>[0][] = [
       { status: 500, body: 'Internal error' },
       { status: 503, headers: { 'retry-after': '0' }, body: 'busy' },
-      { body: page(journal), delayMs: 1500 },
+      { body: page(journal), delayMs: 800 },
       { body: page(journal, siths), truncateAt: 400 },
       { body: page(journal, siths, inkorg).slice(0, -120) }, // cut short yet served complete: no </body>, no </html>
       { body: chromeOnlyPage('Driftstatus') },
@@ -170,6 +170,17 @@ describe('polling driftstatus through a sequence of page states', () => {
     const r = await poll();
     expect(r.outcome).toBe('changed');
     expect(changesOf(r.runId)).toEqual([{ type: 'vanished', fields: [], baseline: false }]);
+  });
+
+  it('reads a Latin-1 page (charset from the header or from the meta tag) without mojibake', async () => {
+    const latin1 = page(journal).replace('<meta charset="utf-8">', '<meta charset="iso-8859-1">');
+    server.set({ body: Buffer.from(latin1, 'latin1'), headers: { 'content-type': 'text/html' } });
+    let r = await poll();
+    expect(r.outcome).toBe('changed');
+    expect(listEvents(app.db)[0]).toMatchObject({ title: 'Störning i 1177 journal', services: ['1177-journal'], impact: journal.impact });
+    server.set({ body: Buffer.from(page(journal), 'latin1'), headers: { 'content-type': 'text/html; charset=ISO-8859-1' } });
+    r = await poll();
+    expect(r).toMatchObject({ outcome: 'unchanged', changes: 0 });
   });
 
   it('stamps every recorded time with the injected clock', async () => {
