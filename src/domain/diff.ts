@@ -43,7 +43,7 @@ export function diffSource(stored: EventRow[], items: EventFields[], opts: { van
     }
   }
   for (const item of unmatchedItems) {
-    const event = stored.find((e) => !matched.has(e.id) && softMatch(e, item));
+    const event = stored.find((e) => !matched.has(e.id) && listedLastTime(e) && softMatch(e, item));
     if (event) {
       matched.add(event.id);
       plan.updates.push({ event, fields: item, change: compare(event, item) });
@@ -100,8 +100,20 @@ function looksLikeTime(s: string): boolean {
 function softMatch(event: EventRow, item: EventFields): boolean {
   if (!item.key.startsWith('content:') || !event.key.startsWith('content:')) return false;
   if (event.kind !== item.kind || !sameValue(event.services, item.services)) return false;
-  const sameDay = (event.start?.slice(0, 10) ?? null) === (item.start?.slice(0, 10) ?? null);
+  // A finished event does not come back as a new, open one: that is a new item.
+  if (FINISHED.has(event.status) && !FINISHED.has(item.status)) return false;
+  const sameDay = event.start !== null && item.start !== null && event.start.slice(0, 10) === item.start.slice(0, 10);
   return sameDay || titleSimilarity(event.title, item.title) >= 0.5;
+}
+
+const FINISHED = new Set(['resolved', 'cancelled']);
+
+/**
+ * Only an event listed by the previous healthy poll can have been edited into the new
+ * item; one already missing or vanished is history, and a look-alike is a new event.
+ */
+function listedLastTime(event: EventRow): boolean {
+  return event.vanishedAt === null && event.missingPolls === 0;
 }
 
 /** Jaccard similarity of the titles' word sets, status prefixes and case ignored. */
