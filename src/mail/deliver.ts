@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { SmtpError, describeError } from '../domain/errors.js';
 import {
   claimDue,
+  markDeferred,
   markFailed,
   markRetry,
   markSent,
@@ -45,7 +46,12 @@ export interface DeliverResult {
   deferred: number;
 }
 
-const BATCH = 50;
+/**
+ * Claim one message at a time: a claim is then never older than one send, so the lease
+ * that lets another process recover a crashed run's rows can never expire on a row this
+ * worker is still about to send (a batch of slow sends could outlive it).
+ */
+const BATCH = 1;
 
 /**
  * Sends every due message (at most `limit`), in claimed batches. A temporary failure is
@@ -118,7 +124,12 @@ async function sendBatch(
         const now = deps.clock.now();
         const attempts = row.attempts + 1;
         const retryAt = storedTime(new Date(now.getTime() + backoff(deps, row.attempts)));
-        if (!error.temporary || attempts >= deps.maxAttempts) {
+        if (error instanceof SmtpConnectionError) {
+          // The server, not the message, is the problem: no attempt is used up, however long the outage.
+          markDeferred(db, row.id, describeError(error), retryAt);
+          result.retried++;
+          logger.warn({ ...log, retryAt, err: describeError(error) }, 'SMTP server unavailable; mail stays queued');
+        } else if (!error.temporary || attempts >= deps.maxAttempts) {
           markFailed(db, row.id, describeError(error), storedTime(now));
           result.failed++;
           logger.error({ ...log, attempts, err: describeError(error) }, 'mail failed for good');

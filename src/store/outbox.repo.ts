@@ -160,7 +160,7 @@ export function markSent(db: Db, id: number, at: string, transport: string): boo
   return (
     db
       .prepare(
-        `UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, transport = ? WHERE id = ?`,
+        `UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, transport = ? WHERE id = ? AND status = 'sending'`,
       )
       .run(at, transport, id).changes > 0
   );
@@ -172,7 +172,7 @@ export function markRetry(db: Db, id: number, error: string, nextAttemptAt: stri
     db
       .prepare(
         `UPDATE outbox SET status = 'queued', attempts = attempts + 1, last_error = ?, next_attempt_at = ?
-         WHERE id = ?`,
+         WHERE id = ? AND status = 'sending'`,
       )
       .run(error, nextAttemptAt, id).changes > 0
   );
@@ -187,9 +187,21 @@ export function markFailed(db: Db, id: number, error: string, at: string): boole
     db
       .prepare(
         `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, next_attempt_at = ?
-         WHERE id = ?`,
+         WHERE id = ? AND status = 'sending'`,
       )
       .run(error, at, id).changes > 0
+  );
+}
+
+/**
+ * The server could not be reached: back to queued with the attempt not counted (an outage
+ * must not use up a message's attempts), the reason kept, due again at `nextAttemptAt`.
+ */
+export function markDeferred(db: Db, id: number, error: string, nextAttemptAt: string): boolean {
+  return (
+    db
+      .prepare(`UPDATE outbox SET status = 'queued', last_error = ?, next_attempt_at = ? WHERE id = ? AND status = 'sending'`)
+      .run(error, nextAttemptAt, id).changes > 0
   );
 }
 

@@ -14,7 +14,6 @@ import { intervalToCron, startScheduler, type Job } from '../../scheduler/schedu
 import { UsageError } from '../../domain/errors.js';
 import { formatImportReport, importDirectory, readDirectoryFile } from '../../directory/import.js';
 import { openContext, type AppContext, type GlobalOptions } from '../context.js';
-import { requeueStuck } from '../../store/outbox.repo.js';
 import { drainOutbox } from './delivery.js';
 
 /** Runs functions one after another, whichever job calls. */
@@ -48,8 +47,8 @@ export function buildJobs(ctx: AppContext, deps: NotifyDeps, signal?: AbortSigna
   return [
     ...pollJobs,
     { name: 'reminders', cron: '*/15 * * * *', run: async () => void (await exclusive(() => sendReminders(deps))) },
-    { name: 'digest:daily', cron: ctx.config.schedules.digest, run: async () => void (await exclusive(() => sendDigests(deps))) },
-    { name: 'digest:weekly', cron: ctx.config.schedules.weeklyDigest, run: async () => void (await exclusive(() => sendDigests(deps))) },
+    { name: 'digest:daily', cron: ctx.config.schedules.digest, run: async () => void (await exclusive(() => sendDigests(deps, { cadence: 'daily' }))) },
+    { name: 'digest:weekly', cron: ctx.config.schedules.weeklyDigest, run: async () => void (await exclusive(() => sendDigests(deps, { cadence: 'weekly' }))) },
     { name: 'deliver', cron: '* * * * *', run: deliver },
   ];
 }
@@ -73,26 +72,24 @@ export async function serveCommand(opts: GlobalOptions & { once?: boolean }): Pr
     const report = importDirectory(ctx.db, readDirectoryFile(config.directoryPath, ctx.catalogue));
     logger.info({ file: config.directoryPath, changes: formatImportReport(report) }, 'directory loaded');
   }
-  // This process is the outbox's worker: whatever an earlier run left `sending` died with it.
-  const stuck = requeueStuck(ctx.db);
-  if (stuck) logger.warn({ messages: stuck }, 'messages left sending by a crashed run returned to the queue');
   const deps: NotifyDeps = { ...ctx, renderer: createRenderer() };
   const stopping = new AbortController();
   const jobs = buildJobs(ctx, deps, stopping.signal);
+  // Listen for a stop before the first polls: offline they can take a while.
+  const stopped = new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  }).then((signal) => {
+    logger.info({ signal }, 'stopping: finishing the jobs in flight');
+    stopping.abort();
+  });
   const scheduler = startScheduler(jobs, logger);
   // Poll everything once at start, so an operator sees at once whether the sources answer.
-  await Promise.all(jobs.filter((j) => j.name.startsWith('poll:')).map((j) => scheduler.trigger(j.name)));
-  await scheduler.trigger('reminders');
-  if (!opts.once) {
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
-        logger.info({ signal }, 'stopping: finishing the jobs in flight');
-        resolve();
-      };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
-    });
-  }
+  await Promise.race([
+    Promise.all(jobs.filter((j) => j.name.startsWith('poll:')).map((j) => scheduler.trigger(j.name))).then(() => scheduler.trigger('reminders')),
+    stopped,
+  ]);
+  if (!opts.once) await stopped;
   // Delivery finishes the message in flight and puts the rest back; other jobs run to the end.
   stopping.abort();
   await scheduler.stop();
