@@ -7,7 +7,7 @@ import type { ChangeType } from '../domain/types.js';
 import type { AlertData, AlertItem } from '../mail/types.js';
 import type { ChangeRow } from '../store/changes.repo.js';
 import { getEvent, type EventRow } from '../store/events.repo.js';
-import { listPendingChanges, markChangesHandled } from '../store/notifications.repo.js';
+import { anyHandled, listPendingChanges, markChangesHandled } from '../store/notifications.repo.js';
 import { enqueue } from '../store/outbox.repo.js';
 import { storedTime } from '../util/time.js';
 import { compose, recipientLinks, type NotifyDeps } from './compose.js';
@@ -79,12 +79,23 @@ export async function notifyPending(deps: NotifyDeps): Promise<NotifyResult> {
     }),
   );
   const at = storedTime(now);
-  const enqueued = db.transaction(() => {
-    let n = 0;
-    for (const m of messages) if (enqueue(db, m).created) n++;
-    markChangesHandled(db, pending.map((c) => c.id), at, n);
-    return n;
-  })();
+  const ids = pending.map((c) => c.id);
+  const enqueued = db
+    .transaction(() => {
+      // Another process (serve beside a CLI notify) may have handled some of these changes
+      // while we rendered: then they are theirs, and what is left waits for the next run.
+      // IMMEDIATE takes the write lock first, so nobody can slip in between check and write.
+      if (anyHandled(db, ids)) return null;
+      markChangesHandled(db, ids, at, messages.length);
+      let n = 0;
+      for (const m of messages) if (enqueue(db, m).created) n++;
+      return n;
+    })
+    .immediate();
+  if (enqueued === null) {
+    logger.info({ changes: pending.length }, 'changes already handled by another run; nothing enqueued');
+    return { changes: 0, alerts: 0 };
+  }
   logger.info({ changes: pending.length, events: perEvent.size, alerts: enqueued }, 'alerts enqueued');
   return { changes: pending.length, alerts: enqueued };
 }

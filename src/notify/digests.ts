@@ -11,7 +11,6 @@ import { allContacts } from '../store/directory.repo.js';
 import { listEvents } from '../store/events.repo.js';
 import { enqueue, hasMessageKey, type NewMessage } from '../store/outbox.repo.js';
 import { isSuppressed, listSubscriptions } from '../store/subscriptions.repo.js';
-import { storedTime } from '../util/time.js';
 import { compose, recipientLinks, type NotifyDeps } from './compose.js';
 import { digestContent, isEmpty, snapshot, type Interest } from './digest-content.js';
 import { latestSlot, previousSlot } from './slots.js';
@@ -75,11 +74,20 @@ export interface DigestPlanItem {
   done: boolean;
 }
 
-/** Builds (without sending) the digests of the current slot; optionally only one unit's contacts. */
-export function planDigests(deps: NotifyDeps, opts: { unitId?: string } = {}): DigestPlanItem[] {
+export interface DigestFilter {
+  /** Only this unit's contacts. */
+  unitId?: string;
+  /** Only recipients on this cadence (the scheduler's daily and weekly jobs). */
+  cadence?: DigestCadence;
+}
+
+/** Builds (without sending) the digests of the current slot. */
+export function planDigests(deps: NotifyDeps, opts: DigestFilter = {}): DigestPlanItem[] {
   const { db, config, clock } = deps;
   const now = clock.now();
-  const recipients = digestRecipients(deps).filter((r) => !opts.unitId || r.unitIds.includes(opts.unitId));
+  const recipients = digestRecipients(deps).filter(
+    (r) => (!opts.unitId || r.unitIds.includes(opts.unitId)) && (!opts.cadence || r.cadence === opts.cadence),
+  );
   const events = listEvents(db);
   const earliest = new Date(now.getTime() - 31 * 86_400_000);
   const snap = snapshot(events, listChanges(db, { since: earliest }));
@@ -113,18 +121,19 @@ export interface DigestRunResult {
 }
 
 /** Enqueues this slot's digests (empty ones only when configured); records what each covered. */
-export async function sendDigests(deps: NotifyDeps, opts: { unitId?: string } = {}): Promise<DigestRunResult> {
-  const { db, config, clock, logger } = deps;
+export async function sendDigests(deps: NotifyDeps, opts: DigestFilter = {}): Promise<DigestRunResult> {
+  const { db, config, logger } = deps;
   const plan = planDigests(deps, opts);
   const due = plan.filter((p) => !p.done && (!p.empty || config.schedules.sendEmptyDigests));
   const rendered: { item: DigestPlanItem; row: NewMessage }[] = [];
   for (const item of due) rendered.push({ item, row: await compose(deps, 'digest', item.key, item.data) });
-  const coveredTo = storedTime(clock.now());
   const enqueued = db.transaction(() => {
     let n = 0;
     for (const { item, row } of rendered) {
       const { id, created } = enqueue(db, row);
       if (!created) continue;
+      // Covered up to the instant its content was read, so the next digest starts exactly there.
+      const coveredTo = item.data.until;
       recordDigest(db, { email: item.recipient.email, cadence: item.recipient.cadence, slot: item.slot.toISOString(), coveredTo, outboxId: id });
       n++;
     }

@@ -55,14 +55,14 @@ export function insertChange(db: Db, c: NewChange): number {
 }
 
 /** Changes in id order, optionally at or after an instant (`at` is stored as UTC ISO, so strings compare as times). */
-export function listChanges(db: Db, opts: { since?: Date; eventId?: number; runId?: number } = {}): ChangeRow[] {
+export function listChanges(db: Db, opts: { since?: Date; sinceId?: number; eventId?: number; runId?: number } = {}): ChangeRow[] {
   return (
     db
       .prepare(
         `${SELECT} WHERE (@eventId IS NULL OR event_id = @eventId) AND (@runId IS NULL OR run_id = @runId)
-           AND (@since IS NULL OR at >= @since) ORDER BY id`,
+           AND (@since IS NULL OR at >= @since) AND id >= @sinceId ORDER BY id`,
       )
-      .all({ eventId: opts.eventId ?? null, runId: opts.runId ?? null, since: opts.since?.toISOString() ?? null }) as Record<
+      .all({ eventId: opts.eventId ?? null, runId: opts.runId ?? null, since: opts.since?.toISOString() ?? null, sinceId: opts.sinceId ?? 0 }) as Record<
       string,
       unknown
     >[]

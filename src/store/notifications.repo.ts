@@ -5,18 +5,21 @@ import type { Db } from './db.js';
 
 /** Changes not yet handled by the alert stage, in id order. */
 export function listPendingChanges(db: Db): ChangeRow[] {
-  const handled = db.prepare('SELECT MIN(c.id) AS first FROM changes c LEFT JOIN change_notifications n ON n.change_id = c.id WHERE n.change_id IS NULL').get() as {
-    first: number | null;
-  };
-  if (handled.first === null) return [];
   const pending = new Set(
-    (db.prepare('SELECT c.id FROM changes c LEFT JOIN change_notifications n ON n.change_id = c.id WHERE n.change_id IS NULL').pluck().all() as number[]),
+    db.prepare('SELECT c.id FROM changes c LEFT JOIN change_notifications n ON n.change_id = c.id WHERE n.change_id IS NULL').pluck().all() as number[],
   );
-  return listChanges(db).filter((c) => pending.has(c.id));
+  if (pending.size === 0) return [];
+  return listChanges(db, { sinceId: Math.min(...pending) }).filter((c) => pending.has(c.id));
 }
 
-/** Marks changes handled; call in the transaction that enqueues their alerts. */
+/** True when any of these changes is handled already (by another run). */
+export function anyHandled(db: Db, ids: number[]): boolean {
+  const stmt = db.prepare('SELECT 1 FROM change_notifications WHERE change_id = ?');
+  return ids.some((id) => stmt.get(id) !== undefined);
+}
+
+/** Marks changes handled; call in the (immediate) transaction that enqueues their alerts. */
 export function markChangesHandled(db: Db, ids: number[], at: string, messages: number): void {
-  const stmt = db.prepare('INSERT INTO change_notifications (change_id, handled_at, messages) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+  const stmt = db.prepare('INSERT INTO change_notifications (change_id, handled_at, messages) VALUES (?, ?, ?)');
   for (const id of ids) stmt.run(id, at, messages);
 }
