@@ -11,7 +11,8 @@ function program(): Command {
     .description("Watches Inera's operational status and tells a region's staff what concerns them.")
     .version(VERSION)
     .option('-c, --config <file>', 'config file (else DRIFTKOLL_CONFIG, else ./driftkoll.yaml, else built-in defaults)')
-    .showHelpAfterError()
+    // One line on stderr for every usage error (the contract); `--help` shows the rest.
+    .configureOutput({ outputError: (text, write) => write(`driftkoll: ${text.replace(/^error:\s*/i, '').trim().split('\n')[0]}\n`) })
     .exitOverride();
 
   const run = (load: () => Promise<Action>) =>

@@ -45,7 +45,11 @@ describe('driftkoll CLI', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/unknown adapter "nope"/);
-    expect((await runCli(['frobnicate'], { cwd: dir })).code).toBe(2);
+    for (const args of [['frobnicate'], ['poll', '--bogus'], ['parse', '--file', 'x.html']]) {
+      const bad = await runCli(args, { cwd: dir });
+      expect(bad.code, args.join(' ')).toBe(2);
+      expect(bad.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+    }
     expect((await runCli(['changes', '--since', 'yesterday'], { cwd: dir, env: { DRIFTKOLL_DB: join(dir, 'x.db') } })).code).toBe(2);
   });
 
