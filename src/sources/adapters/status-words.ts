@@ -112,9 +112,16 @@ export function kindFromWords(text: string | null | undefined): Kind | undefined
   return best?.kind;
 }
 
-/** Whether free text says the problem is fixed ("Felet är åtgärdat", "fungerar normalt"). */
+/** Words that say a problem is not over, whatever else the text says. */
+const NOT_OVER = words('pågår|pågående|kvarstår|fortfarande|ännu inte|inte ännu|inte helt|delvis|felsökning');
+
+/**
+ * Whether free text says the problem is fixed ("Felet är åtgärdat", "fungerar normalt").
+ * A text that also says it is not over ("… men inloggning fungerar ännu inte") is not
+ * enough: a false "resolved" would tell every contact the problem is gone.
+ */
 export function saysFixed(text: string | null | undefined): boolean {
-  return !!text && FIXED.test(text);
+  return !!text && FIXED.test(text) && !NOT_OVER.test(text);
 }
 
 /** Whether free text says a planned item is called off ("Servicefönstret är inställt"). */

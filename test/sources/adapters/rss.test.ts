@@ -154,3 +154,14 @@ describe('rss on other feeds', () => {
     expect(await parse(fixture('empty-feed.xml'))).toEqual({ items: [], saysEmpty: true, warnings: [] });
   });
 });
+
+describe('rss status from free text', () => {
+  it('keeps an item ongoing when its text mixes a fix with a problem that remains', async () => {
+    const xml = `<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><link>https://s.example/</link>
+      <item><title>Inloggning i Förskrivningskollen</title><guid>a</guid>
+      <description>Felsökning pågår. Vi har återställt en av servrarna men inloggning fungerar ännu inte.</description></item>
+      </channel></rss>`;
+    const r = await parse(xml);
+    expect(r.items[0]).toMatchObject({ kind: 'disruption', status: 'ongoing', services: ['forskrivningskollen'] });
+  });
+});

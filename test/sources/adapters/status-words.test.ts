@@ -51,6 +51,12 @@ describe('status and kind words', () => {
     expect(saysFixed('Tjänsten fungerar normalt.')).toBe(true);
     expect(saysFixed('Felsökning pågår.')).toBe(false);
   });
+
+  it('does not call a problem fixed when the text says it is not over', () => {
+    expect(saysFixed('Felsökning pågår. Vi har återställt en av servrarna men inloggning fungerar ännu inte.')).toBe(false);
+    expect(saysFixed('Tjänsten fungerar normalt för de flesta, men problem kvarstår för vissa användare.')).toBe(false);
+    expect(saysFixed('Felet är delvis åtgärdat.')).toBe(false);
+  });
 });
 
 describe('labels', () => {
