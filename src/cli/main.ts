@@ -37,6 +37,11 @@ function program(): Command {
     .option('--json', 'print the results as JSON')
     .action(run(async () => (await pipeline()).pollCommand as Action));
   cli
+    .command('sources')
+    .description("each source's health: last success, last failure and why, items found, unknown service names")
+    .option('--json', 'as JSON')
+    .action(run(async () => (await pipeline()).sourcesCommand as Action));
+  cli
     .command('events')
     .description('list stored events')
     .option('--json', 'as JSON')

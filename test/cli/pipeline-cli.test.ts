@@ -80,6 +80,12 @@ describe('driftkoll CLI', () => {
     const ok = await runCli(['poll', '--source', 'drift'], { cwd: dir, env });
     expect(ok.code).toBe(0);
 
+    const health = JSON.parse((await runCli(['sources', '--json'], { cwd: dir, env })).stdout) as Record<string, unknown>[];
+    expect(health).toEqual([
+      expect.objectContaining({ id: 'broken', healthy: false, consecutiveFailures: 1, lastError: expect.stringMatching(/HTTP 500/) }),
+      expect.objectContaining({ id: 'drift', healthy: true, consecutiveFailures: 0, itemsFound: 3, unknownServices: [] }),
+    ]);
+
     const events = JSON.parse((await runCli(['events', '--json'], { cwd: dir, env })).stdout) as Record<string, unknown>[];
     expect(events).toHaveLength(3);
     for (const e of events) expect(Object.keys(e)).toEqual(expect.arrayContaining(['id', 'key', 'source', 'kind', 'status', 'title', 'services', 'start', 'end', 'url', 'impact']));

@@ -7,6 +7,8 @@ import { itemKey } from '../../sources/identity.js';
 import { pollSources } from '../../sources/poll.js';
 import { listChanges } from '../../store/changes.repo.js';
 import { listEvents } from '../../store/events.repo.js';
+import { listSources } from '../../store/sources.repo.js';
+import { localIso } from '../../util/time.js';
 import { baseContext, openContext, type GlobalOptions } from '../context.js';
 
 /** `parse`: normalised items of one file as JSON, no database. */
@@ -72,6 +74,36 @@ function describeResult(r: Awaited<ReturnType<typeof pollSources>>[number]): str
   if (r.outcome === 'not-modified') return `${r.sourceId}: not modified`;
   const what = r.baseline ? 'baseline of' : 'found';
   return `${r.sourceId}: ${what} ${r.items} items, ${r.changes} changes recorded`;
+}
+
+/** `sources --json`: each source's health (last success, last failure and why, items, unknown services). */
+export function sourcesCommand(opts: GlobalOptions & { json?: boolean }): number {
+  const ctx = openContext(opts);
+  try {
+    const rows = listSources(ctx.db).map((s) => ({
+      id: s.id,
+      adapter: s.adapter,
+      url: s.url,
+      healthy: s.lastSuccessAt !== null && s.consecutiveFailures === 0,
+      lastPoll: localIso(s.lastPollAt),
+      lastSuccess: localIso(s.lastSuccessAt),
+      lastFailure: localIso(s.lastFailureAt),
+      lastError: s.lastError,
+      consecutiveFailures: s.consecutiveFailures,
+      itemsFound: s.itemsFound,
+      unknownServices: s.unknownServices,
+      warnings: s.warnings,
+    }));
+    if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    else
+      for (const r of rows) {
+        const state = r.healthy ? `ok, ${r.itemsFound ?? 0} items` : `FAILING x${r.consecutiveFailures}: ${r.lastError ?? 'never polled'}`;
+        process.stdout.write(`${r.id}\t${state}${r.unknownServices.length ? `\tunknown services: ${r.unknownServices.join(', ')}` : ''}\n`);
+      }
+    return 0;
+  } finally {
+    ctx.db.close();
+  }
 }
 
 /** `events --json`: every stored event. */
