@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ParsedItem } from '../domain/types.js';
+import type { EventFields } from '../store/events.repo.js';
 import { stripStatusPrefix } from './adapters/status-words.js';
 
 /** The key of one item; `trustGuid` comes from the source's configuration. */
@@ -28,4 +29,24 @@ export function normaliseUrl(raw: string): string {
     // Not an absolute URL: keep the text as it is; it is still a stable key.
     return raw.trim();
   }
+}
+
+/** An item with its key, as the store keeps it, beside what the parser read. */
+export interface KeyedItem {
+  fields: EventFields;
+  item: ParsedItem;
+}
+
+/** Gives every item its key; a second item with the same key on one page is dropped. */
+export function keyItems(items: ParsedItem[], source: { trustGuid?: boolean }): KeyedItem[] {
+  const seen = new Set<string>();
+  const out: KeyedItem[] = [];
+  for (const item of items) {
+    const key = itemKey(item, { trustGuid: source.trustGuid ?? false });
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const { kind, status, title, services, start, end, url, impact, timeText, details, guid } = item;
+    out.push({ fields: { key, kind, status, title, services, start, end, url, impact, timeText, details, guid }, item });
+  }
+  return out;
 }

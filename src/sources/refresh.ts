@@ -7,7 +7,6 @@ import type { Config, SourceConfig } from '../config/load.js';
 import { describeError, ParseError } from '../domain/errors.js';
 import { diffSource } from '../domain/diff.js';
 import type { Catalogue } from '../domain/services.js';
-import type { ParsedItem } from '../domain/types.js';
 import { insertChange } from '../store/changes.repo.js';
 import type { Db } from '../store/db.js';
 import { insertEvent, listEventsBySource, markEventMissing, updateEventSeen, type EventFields } from '../store/events.repo.js';
@@ -18,7 +17,7 @@ import type { Logger } from '../util/logger.js';
 import { storedTime } from '../util/time.js';
 import { getAdapter } from './adapters/index.js';
 import { fetchPage, type FetchResult } from './fetch.js';
-import { itemKey } from './identity.js';
+import { keyItems } from './identity.js';
 
 export interface RefreshDeps {
   db: Db;
@@ -109,7 +108,7 @@ export async function refreshSource(deps: RefreshDeps, source: SourceConfig): Pr
   }
   for (const w of parsed.warnings) log.warn({ runId, warning: w }, 'item skipped');
 
-  const items = keyItems(parsed.items, source);
+  const items = keyItems(parsed.items, source).map((k) => k.fields);
   const unknown = [...new Set(parsed.items.flatMap((i) => i.unknownServices))].sort();
   const at = storedTime(clock.now());
   const baseline = getSource(db, source.id)?.baselineAt == null;
@@ -127,32 +126,6 @@ export async function refreshSource(deps: RefreshDeps, source: SourceConfig): Pr
   })();
   log.info({ runId, items: items.length, changes, baseline, unknownServices: unknown.length ? unknown : undefined }, baseline ? 'baseline recorded' : 'poll finished');
   return { sourceId: source.id, runId, outcome: changes > 0 ? 'changed' : 'unchanged', items: items.length, changes, baseline, error: null };
-}
-
-/** Gives every item its key; a second item with the same key in one page is dropped. */
-export function keyItems(items: ParsedItem[], source: Pick<SourceConfig, 'trustGuid'>): EventFields[] {
-  const seen = new Set<string>();
-  const out: EventFields[] = [];
-  for (const item of items) {
-    const key = itemKey(item, { trustGuid: source.trustGuid ?? false });
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({
-      key,
-      kind: item.kind,
-      status: item.status,
-      title: item.title,
-      services: item.services,
-      start: item.start,
-      end: item.end,
-      url: item.url,
-      impact: item.impact,
-      timeText: item.timeText,
-      details: item.details,
-      guid: item.guid,
-    });
-  }
-  return out;
 }
 
 /** Writes the diff of one healthy poll; returns how many changes it recorded. Call inside a transaction. */

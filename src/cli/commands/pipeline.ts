@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../../domain/errors.js';
 import { changeJson, eventJson } from '../../domain/present.js';
 import { ADAPTER_NAMES, getAdapter } from '../../sources/adapters/index.js';
-import { itemKey } from '../../sources/identity.js';
+import { keyItems } from '../../sources/identity.js';
 import { pollSources } from '../../sources/poll.js';
 import { listChanges } from '../../store/changes.repo.js';
 import { listEvents } from '../../store/events.repo.js';
@@ -26,28 +26,20 @@ export async function parseCommand(opts: GlobalOptions & { adapter: string; file
   const url = opts.url ?? configured?.url ?? 'https://www.inera.se/';
   const result = await adapter.parse(body, { url, now: ctx.clock.now(), catalogue: ctx.catalogue, options: configured ?? {} });
   for (const w of result.warnings) ctx.logger.warn({ warning: w }, 'item skipped');
-  const trust = { trustGuid: configured?.trustGuid ?? false };
-  const seen = new Set<string>();
-  const out = [];
-  for (const item of result.items) {
-    const key = itemKey(item, trust);
-    if (seen.has(key)) continue; // the same item twice on one page: as a poll would store it, once
-    seen.add(key);
-    out.push({
-      key,
-      source: configured?.id ?? opts.adapter,
-      kind: item.kind,
-      status: item.status,
-      title: item.title,
-      services: item.services,
-      start: item.start,
-      end: item.end,
-      url: item.url,
-      impact: item.impact,
-      timeText: item.timeText,
-      ...(item.unknownServices.length ? { unknownServices: item.unknownServices } : {}),
-    });
-  }
+  const out = keyItems(result.items, configured ?? {}).map(({ fields, item }) => ({
+    key: fields.key,
+    source: configured?.id ?? opts.adapter,
+    kind: fields.kind,
+    status: fields.status,
+    title: fields.title,
+    services: fields.services,
+    start: fields.start,
+    end: fields.end,
+    url: fields.url,
+    impact: fields.impact,
+    timeText: fields.timeText,
+    ...(item.unknownServices.length ? { unknownServices: item.unknownServices } : {}),
+  }));
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   return 0;
 }
