@@ -335,7 +335,7 @@ function fromTimes(sc: Scan, times: TimeTok[], ctx: TimeContext, now: DateTime):
 }
 
 function resolve(sc: Scan, ctx: TimeContext, a: Anchor): Resolved | null {
-  const now = DateTime.fromJSDate(ctx.now, { zone: ZONE });
+  const now = stockholm(ctx.now);
   const of = <K extends Tok['kind']>(kind: K) => sc.toks.filter((t): t is Extract<Tok, { kind: K }> => t.kind === kind);
   const stamps = of('abs');
   if (stamps.length > 0) return { start: stamps[0]!.dt, end: stamps[1]?.dt ?? null, precision: 'minute' };
@@ -354,7 +354,18 @@ const UNREADABLE: TimeRange = { start: null, end: null, precision: null, noForec
 const NO_FORECAST_RANGE: TimeRange = { start: null, end: null, precision: null, noForecast: true, unreadable: false };
 
 function anchorOf(ctx: TimeContext): Anchor {
-  return { mode: ctx.prefer, ref: DateTime.fromJSDate(ctx.now, { zone: ZONE }) };
+  return { mode: ctx.prefer, ref: stockholm(ctx.now) };
+}
+
+/**
+ * The clock in Stockholm. Every time text of a page is read against the same clock, and the
+ * zone lookup is a large part of reading one, so the last answer is kept (DateTime is immutable).
+ */
+let lastClock: { ms: number; dt: DateTime } | undefined;
+function stockholm(now: Date): DateTime {
+  const ms = now.getTime();
+  if (lastClock?.ms !== ms) lastClock = { ms, dt: DateTime.fromJSDate(now, { zone: ZONE }) };
+  return lastClock.dt;
 }
 
 /**
@@ -378,8 +389,9 @@ export function parseTimeRange(text: string, ctx: TimeContext): TimeRange {
  * start); a date alone ends at the following midnight. `start` is always null.
  */
 export function parseEndTime(text: string, startIso: string | null, ctx: TimeContext): TimeRange {
+  // "Prognos saknas" is the common case and needs no scan (the same lower-cased text `scan` reads).
+  if (NO_FORECAST.test(normalise(text).toLowerCase())) return NO_FORECAST_RANGE;
   const sc = scan(text);
-  if (NO_FORECAST.test(sc.low)) return NO_FORECAST_RANGE;
   const start = startIso ? DateTime.fromISO(startIso, { zone: ZONE }) : null;
   const from = start?.isValid ? start : null;
   let end: DateTime | null = null;
@@ -387,7 +399,7 @@ export function parseEndTime(text: string, startIso: string | null, ctx: TimeCon
   const onlyTimes = sc.toks.length > 0 && sc.toks.every((t) => t.kind === 'time');
   if (onlyTimes) {
     const t = sc.toks[sc.toks.length - 1] as TimeTok;
-    const day = (from ?? DateTime.fromJSDate(ctx.now, { zone: ZONE })).startOf('day');
+    const day = (from ?? stockholm(ctx.now)).startOf('day');
     end = at(day, t);
     if (from && end <= from) end = at(day.plus({ days: 1 }), t);
     precision = 'minute';

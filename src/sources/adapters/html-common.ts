@@ -2,12 +2,58 @@
  * The HTML extraction engine behind the Inera page adapters. The real markup is a guess
  * (SOURCES.md), so items are found through several container shapes and read by their
  * Swedish labels (dt/dd, table headers, "Tjänst: …" lines), not by class names.
+ *
+ * A page may hold thousands of items, and cheerio compiles a CSS selector on every
+ * `.find()`, `.is()` or `.nextUntil()` call. So the page is read by walking the parsed tree
+ * with the plain predicates in html-dom.ts, each item's elements are listed
+ * once, and what several items share (the year headings above them, a table's header row)
+ * is worked out once per page. Only selectors from configuration, a table's header row and
+ * the calendar's fallback time still go through cheerio.
  */
 import * as cheerio from 'cheerio';
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { describeError, ParseError } from '../../domain/errors.js';
 import type { Kind, ParsedItem, ParseResult } from '../../domain/types.js';
+import {
+  ancestors,
+  ancestorsBelow,
+  anyElement,
+  children,
+  classHas,
+  closestTable,
+  findAll,
+  firstMatch,
+  hasItemClass,
+  isArticle,
+  isBadgeContainer,
+  isBadgeLike,
+  isBlock,
+  isChrome,
+  isDataCell,
+  isElement,
+  isHeaderCell,
+  isHeading,
+  isLabelCell,
+  isLineTag,
+  isLink,
+  isList,
+  isListItem,
+  isReadElsewhere,
+  isRow,
+  isStrong,
+  isSubheading,
+  isTable,
+  isTerm,
+  isTextBlock,
+  isTimeStamp,
+  isTitleHeading,
+  MAIN_CONTENT,
+  nextElement,
+  parentOf,
+  textOf,
+  textOutside,
+} from './html-dom.js';
 import { buildItem, type Field, type RawItem } from './html-item.js';
 import { kindFromWords, labelOf, splitLabelled, statusFromWords } from './status-words.js';
 import type { AdapterContext, SourceOptions } from './types.js';
@@ -22,25 +68,31 @@ export interface PageProfile {
   fallbackTime?: (item: Cheerio<Element>, $: CheerioAPI, sectionHeading: string | null) => string | null;
 }
 
-/** One item container; `nodes` are the page nodes it covers (several for a heading section). */
+/**
+ * One item container; `nodes` are the page nodes it covers (several for a heading section).
+ * Plain nodes, not cheerio wrappers: a wrapper per item is made only where a cheerio call needs one.
+ */
 interface Container {
-  el: Cheerio<Element>;
+  /** The element read as the item: the container, or a detached copy of a heading section. */
+  item: Element;
   nodes: AnyNode[];
   sectionHeading: string | null;
 }
 
-/** Specific item classes first: a generic `article` may be the whole page's wrapper. */
-const ITEM_SELECTORS = [
-  '.status-item, .driftstatus-item, .calendar-item, .incident, .disruption, .driftstorning, .storning, .status-message, .event-item, .planned-item, .maintenance-item',
-  'article',
-];
-const HEADINGS = 'h1, h2, h3, h4, h5, h6';
-const BLOCKS = 'p, li, div, ul, ol, dl, table, section, article, header, footer, h1, h2, h3, h4, h5, h6';
-const BADGES = '.status-badge, .badge, [class*=badge], [class*=status], [class*=type], [class*=tag], [class*=category]';
+/** One parsed page, with lookups that many items share, filled as they are first needed. */
+interface Page {
+  $: CheerioAPI;
+  /** Per node: the nearest earlier sibling heading naming a year (see yearHeadingBefore). */
+  yearHeadings: Map<AnyNode, string | null>;
+  /** Per table: the texts of its header row (see tableHeader). */
+  tableHeaders: Map<AnyNode, string[]>;
+}
 
 /** "Just nu finns inga pågående störningar", "Det finns inga kommande åtgärder", … */
 const EMPTY_TEXT =
   /(?<![\p{L}\p{N}])inga\s+(?:[\p{L}-]+\s+){0,3}?(?:driftstörningar|störningar|åtgärder|servicefönster|releaser|händelser|driftmeddelanden|införanden)(?![\p{L}\p{N}])/iu;
+/** A heading that names a year ("December 2026") dates the items under it. */
+const YEAR = /\b(?:19|20)\d{2}\b/;
 
 /** Collapses whitespace (including &nbsp;) to single spaces. */
 export function norm(text: string | undefined | null): string {
@@ -59,15 +111,16 @@ export function parseHtmlPage(body: string, ctx: AdapterContext, profile: PagePr
   assertCompleteHtml(body);
   const $ = cheerio.load(body);
   // Script text is not page content, and navigation links are not items.
-  $('script, style, noscript, template, nav, [role=navigation], body > header, body > footer').remove();
+  $(findAll([$.root()[0]!], isChrome)).remove();
+  const page: Page = { $, yearHeadings: new Map(), tableHeaders: new Map() };
   const main = mainContent($);
-  const containers = findContainers($, main, ctx.options);
+  const containers = findContainers(page, main, ctx.options);
   const items: ParsedItem[] = [];
   const warnings: string[] = [];
   containers.forEach((c, i) => {
     const where = `${profile.name}: item ${i + 1}`;
     try {
-      const raw = extractItem($, c, ctx, profile);
+      const raw = extractItem(page, c, ctx, profile);
       if (!raw.title) {
         warnings.push(`${where} has no title; skipped`);
         return;
@@ -79,72 +132,89 @@ export function parseHtmlPage(body: string, ctx: AdapterContext, profile: PagePr
       warnings.push(`${where} skipped: ${describeError(err)}`);
     }
   });
-  // Items are removed before looking for the empty text, so an item's own words don't count.
-  for (const c of containers) $(c.nodes).remove();
-  return { items, saysEmpty: saysEmpty(norm(main.text()), ctx.options.emptyTexts), warnings };
+  // Items are left out of the text searched for the empty phrase, so an item's own words
+  // don't count. (Skipping them while reading is cheaper than removing them from the tree.)
+  const itemNodes = new Set<AnyNode>(containers.flatMap((c) => c.nodes));
+  const rest = main.toArray().map((n) => textOutside(n, itemNodes)).join('');
+  return { items, saysEmpty: saysEmpty(norm(rest), ctx.options.emptyTexts), warnings };
 }
 
 /** True when the text says there is nothing to report (built-in phrases or the source's own). */
 export function saysEmpty(text: string, extra: string[] = []): boolean {
   if (EMPTY_TEXT.test(text)) return true;
+  if (!extra.length) return false;
   const folded = text.toLocaleLowerCase('sv');
   return extra.some((t) => norm(t) && folded.includes(norm(t).toLocaleLowerCase('sv')));
 }
 
+/** The page's main content: `main`, else `[role=main]`, `#main-content`, `#content`, `body`, else the whole page. */
 function mainContent($: CheerioAPI): Cheerio<AnyNode> {
-  for (const sel of ['main', '[role=main]', '#main-content', '#content', 'body']) {
-    const found = $(sel).first();
-    if (found.length) return found;
+  const document = $.root()[0]!.children;
+  for (const test of MAIN_CONTENT) {
+    const found = firstMatch(document, test);
+    if (found) return $(found);
   }
   return $.root();
 }
 
-function findContainers($: CheerioAPI, main: Cheerio<AnyNode>, options: SourceOptions): Container[] {
-  const wrap = (els: Element[]) => els.map((el) => ({ el: $(el), nodes: [el], sectionHeading: sectionHeading($, el) }));
+function findContainers(page: Page, main: Cheerio<AnyNode>, options: SourceOptions): Container[] {
+  const { $ } = page;
+  const wrap = (els: Element[]) => els.map((el) => ({ item: el, nodes: [el], sectionHeading: sectionHeading(page, el) }));
   const configured = options.selectors?.item;
   if (configured) {
     const inMain = main.find(configured).toArray();
-    return wrap(itemsOnly($, inMain.length ? inMain : $(configured).filter((_, n) => n.type === 'tag').toArray() as Element[]));
+    return wrap(itemsOnly(inMain.length ? inMain : $(configured).filter((_, n) => n.type === 'tag').toArray() as Element[]));
   }
-  for (const sel of ITEM_SELECTORS) {
-    const found = itemsOnly($, main.find(sel).toArray());
+  // Specific item classes first: a generic `article` may be the whole page's wrapper.
+  for (const shape of [hasItemClass, isArticle]) {
+    const found = itemsOnly(findAll(main.toArray(), shape));
     if (found.length) return wrap(found);
   }
-  const rows = headerTableRows($, main);
+  const rows = headerTableRows(page, main);
   if (rows.length) return wrap(rows);
-  const listItems = itemsOnly($, main.find('li').filter((_, li) => $(li).children('h2, h3, h4').length > 0).toArray());
+  const listItems = itemsOnly(findAll(main.toArray(), (el) => el.name === 'li' && children(el).some(isSubheading)));
   if (listItems.length) return wrap(listItems);
-  return headingSections($, main);
+  return headingSections(page, main);
 }
 
 /** Drops wrappers (a candidate holding two or more others), then parts of items (nested in a kept one). */
-function itemsOnly($: CheerioAPI, candidates: Element[]): Element[] {
+function itemsOnly(candidates: Element[]): Element[] {
   const set = new Set<AnyNode>(candidates);
   const counts = new Map<AnyNode, number>();
   for (const el of candidates) {
-    for (const p of $(el).parents().toArray()) if (set.has(p)) counts.set(p, (counts.get(p) ?? 0) + 1);
+    for (const p of ancestors(el)) if (set.has(p)) counts.set(p, (counts.get(p) ?? 0) + 1);
   }
   const kept = candidates.filter((el) => (counts.get(el) ?? 0) < 2);
   const keptSet = new Set<AnyNode>(kept);
-  return kept.filter((el) => !$(el).parents().toArray().some((p) => keptSet.has(p)));
+  return kept.filter((el) => !ancestors(el).some((p) => keptSet.has(p)));
 }
 
 /** Rows of tables whose header row names our labels: one item per row. */
-function headerTableRows($: CheerioAPI, main: Cheerio<AnyNode>): Element[] {
+function headerTableRows(page: Page, main: Cheerio<AnyNode>): Element[] {
   const rows: Element[] = [];
-  main.find('table').each((_, table) => {
-    const header = tableHeader($, $(table));
-    if (header.filter((h) => labelOf(h)).length < 2) return;
-    $(table)
-      .find('tr')
-      .filter((_, tr) => $(tr).children('td').length > 0 && $(tr).closest('table')[0] === table)
-      .each((_, tr) => void rows.push(tr));
-  });
+  for (const table of findAll(main.toArray(), isTable)) {
+    const header = tableHeader(page, table);
+    if (header.filter((h) => labelOf(h)).length < 2) continue;
+    for (const tr of findAll([table], isRow)) {
+      if (children(tr).some(isDataCell) && closestTable(tr) === table) rows.push(tr);
+    }
+  }
   return rows;
 }
 
+/** Texts of a table's header row (none without a table); read once per table, as every row asks. */
+function tableHeader(page: Page, table: Element | undefined): string[] {
+  if (!table) return [];
+  let header = page.tableHeaders.get(table);
+  if (!header) {
+    header = readTableHeader(page.$, page.$(table));
+    page.tableHeaders.set(table, header);
+  }
+  return header;
+}
+
 /** Texts of a table's header row: its thead, or a first row made only of th cells. */
-function tableHeader($: CheerioAPI, table: Cheerio<AnyNode>): string[] {
+function readTableHeader($: CheerioAPI, table: Cheerio<AnyNode>): string[] {
   let row = table.find('thead tr').first();
   if (!row.length) {
     const first = table.find('tr').first();
@@ -154,96 +224,126 @@ function tableHeader($: CheerioAPI, table: Cheerio<AnyNode>): string[] {
 }
 
 /** Last resort: a heading plus the siblings up to the next heading, when they hold labelled values. */
-function headingSections($: CheerioAPI, main: Cheerio<AnyNode>): Container[] {
+function headingSections(page: Page, main: Cheerio<AnyNode>): Container[] {
+  const { $ } = page;
   const out: Container[] = [];
-  main.find('h2, h3, h4').each((_, h) => {
-    const nodes = [h, ...$(h).nextUntil(HEADINGS).toArray()];
+  for (const h of findAll(main.toArray(), isSubheading)) {
+    const nodes: Element[] = [h];
+    for (let n = nextElement(h); n && !isHeading(n); n = nextElement(n)) nodes.push(n);
     const hasLabel = nodes.slice(1).some((n) => {
-      const labelCells = $(n).find('dt, th').addBack('dt, th');
-      return labelCells.toArray().some((x) => labelOf($(x).text())) || textLines($, $(n)).some((l) => splitLabelled(l));
+      const labelCells = isLabelCell(n) ? [n, ...findAll([n], isLabelCell)] : findAll([n], isLabelCell);
+      return labelCells.some((x) => labelOf(textOf(x))) || linesOf([n]).some((l) => splitLabelled(l));
     });
-    if (!hasLabel) return;
+    if (!hasLabel) continue;
     const el = $('<div></div>') as Cheerio<Element>;
     el.append($(nodes).clone());
-    out.push({ el, nodes, sectionHeading: sectionHeading($, h) });
-  });
+    out.push({ item: el[0] as Element, nodes, sectionHeading: sectionHeading(page, h) });
+  }
   return out;
 }
 
 /** The nearest heading above the item that names a year ("December 2026"), for dates without one. */
-function sectionHeading($: CheerioAPI, el: Element): string | null {
-  for (let cur = $(el); cur.length && !cur.is('body'); cur = cur.parent()) {
-    const heading = cur
-      .prevAll(HEADINGS)
-      .toArray()
-      .map((h) => norm($(h).text()))
-      .find((t) => /\b(?:19|20)\d{2}\b/.test(t));
+function sectionHeading(page: Page, el: Element): string | null {
+  for (let cur: AnyNode | null = el; cur && !(isElement(cur) && cur.name === 'body'); cur = parentOf(cur)) {
+    const heading = yearHeadingBefore(page, cur);
     if (heading) return heading;
   }
   return null;
 }
 
-/** Text split into lines at <br> and block boundaries, each line whitespace-collapsed. */
-export function textLines($: CheerioAPI, el: Cheerio<AnyNode>): string[] {
+/**
+ * The nearest earlier sibling of `node` that is a heading naming a year. The first question
+ * about a node answers it for all its siblings in one pass, so the thousands of items of one
+ * list do not each scan back over the items before them.
+ */
+function yearHeadingBefore(page: Page, node: AnyNode): string | null {
+  if (!page.yearHeadings.has(node)) {
+    let first = node;
+    while (first.prev) first = first.prev;
+    let latest: string | null = null;
+    for (let sibling: AnyNode | null = first; sibling; sibling = sibling.next) {
+      page.yearHeadings.set(sibling, latest);
+      if (isElement(sibling) && isHeading(sibling)) {
+        const text = norm(textOf(sibling));
+        if (YEAR.test(text)) latest = text;
+      }
+    }
+  }
+  return page.yearHeadings.get(node) ?? null;
+}
+
+/** Text split into lines at <br> and block boundaries, each line whitespace-collapsed. (`$` is not needed any more.) */
+export function textLines(_$: CheerioAPI, el: Cheerio<AnyNode>): string[] {
+  return linesOf(el.toArray());
+}
+
+/** textLines for plain nodes. */
+function linesOf(nodes: readonly AnyNode[]): string[] {
   let out = '';
   const walk = (node: AnyNode): void => {
     if (node.type === 'text') out += node.data;
     else if (node.type === 'tag') {
       if (node.name === 'br') out += '\n';
       else {
-        const block = $(node).is(BLOCKS) || node.name === 'dd' || node.name === 'dt' || node.name === 'tr';
+        const block = isBlock(node) || isLineTag(node);
         if (block) out += '\n';
         node.children.forEach(walk);
         if (block) out += '\n';
       }
     }
   };
-  el.toArray().forEach(walk);
+  nodes.forEach(walk);
   return out.split('\n').map(norm).filter(Boolean);
 }
 
-function field($: CheerioAPI, label: Field['label'], value: Cheerio<AnyNode>, text?: string): Field {
-  const list = value.find('li').toArray().map((li) => norm($(li).text())).filter(Boolean);
-  const time = value.filter('time[datetime]').add(value.find('time[datetime]')).first();
-  const lines = text === undefined ? textLines($, value) : text.split('\n').map(norm).filter(Boolean);
-  return { label, text: norm(lines.join(' ')), lines, list, datetime: time.attr('datetime') ?? null };
+/** One labelled value; `value` are the nodes holding it, `text` overrides their text. */
+function field(label: Field['label'], value: readonly AnyNode[], text?: string): Field {
+  const list = findAll(value, isListItem).map((li) => norm(textOf(li))).filter(Boolean);
+  // The value nodes themselves or anything in them, whichever comes first on the page.
+  const time = firstMatch(value, isTimeStamp);
+  const lines = text === undefined ? linesOf(value) : text.split('\n').map(norm).filter(Boolean);
+  return { label, text: norm(lines.join(' ')), lines, list, datetime: time?.attribs.datetime ?? null };
 }
 
 /** Reads title, link, badge, labelled fields and free text from one container. */
-function extractItem($: CheerioAPI, c: Container, ctx: AdapterContext, profile: PageProfile): RawItem {
-  const el = c.el;
+function extractItem(page: Page, c: Container, ctx: AdapterContext, profile: PageProfile): RawItem {
+  const item = c.item;
+  // The item's elements in document order, listed once; the lookups below filter this list.
+  const inside = findAll([item], anyElement);
   const fields: Field[] = [];
 
   // dt/dd pairs; a dt may carry several dd.
-  el.find('dt').each((_, dt) => {
-    const label = labelOf($(dt).text());
-    if (label) fields.push(field($, label, $(dt).nextUntil('dt').filter('dd')));
-  });
+  for (const dt of inside.filter(isTerm)) {
+    const label = labelOf(textOf(dt));
+    if (label) fields.push(field(label, definitionsOf(dt)));
+  }
   // Label rows inside the item: <tr><th>Tjänst</th><td>…</td></tr>.
-  el.find('tr').each((_, tr) => {
-    const th = $(tr).children('th').first();
-    const label = th.length ? labelOf(th.text()) : undefined;
-    if (label) fields.push(field($, label, $(tr).children('td')));
-  });
+  for (const tr of inside.filter(isRow)) {
+    const th = children(tr).find(isHeaderCell);
+    const label = th ? labelOf(textOf(th)) : undefined;
+    if (label) fields.push(field(label, children(tr).filter(isDataCell)));
+  }
   // The item is a table row: the header row names the columns.
   let columnTitle: string | null = null;
-  if (el.is('tr')) {
-    const header = tableHeader($, el.closest('table'));
-    el.children('td').each((i, td) => {
-      const label = labelOf(header[i] ?? '');
-      if (label) fields.push(field($, label, $(td)));
-      else columnTitle ??= norm($(td).text()) || null;
-    });
+  if (isRow(item)) {
+    const header = tableHeader(page, closestTable(item));
+    children(item)
+      .filter(isDataCell)
+      .forEach((td, i) => {
+        const label = labelOf(header[i] ?? '');
+        if (label) fields.push(field(label, [td]));
+        else columnTitle ??= norm(textOf(td)) || null;
+      });
   }
-  const details = readBlocks($, el, fields);
+  const details = readBlocks(item, inside.filter(isTextBlock), fields);
   // "Senast uppdaterad" is shown with the item, wherever the page put it.
   for (const f of fields) if (f.label === 'updated' && f.text) details.push(`Senast uppdaterad: ${f.text}`);
 
-  const title = findTitle($, el, ctx.options, fields, columnTitle);
-  const badge = findBadge($, el, ctx.options);
+  const title = findTitle(page, item, inside, ctx.options, fields, columnTitle);
+  const badge = findBadge(page, item, inside, ctx.options);
   const fallback = fields.some((f) => f.label === 'start' || f.label === 'time' || f.label === 'end')
     ? null
-    : (profile.fallbackTime?.(el, $, c.sectionHeading) ?? null);
+    : (profile.fallbackTime?.(page.$(item), page.$, c.sectionHeading) ?? null);
   return {
     title: title.text,
     url: absoluteUrl(title.href, ctx.url),
@@ -254,21 +354,25 @@ function extractItem($: CheerioAPI, c: Container, ctx: AdapterContext, profile: 
   };
 }
 
-/** Leaf blocks: "Tjänst: …" lines become fields, other text becomes details. */
-function readBlocks($: CheerioAPI, el: Cheerio<Element>, fields: Field[]): string[] {
+/** The dd elements after a dt, up to the next dt. */
+function definitionsOf(dt: Element): Element[] {
+  const out: Element[] = [];
+  for (let n = nextElement(dt); n && !isTerm(n); n = nextElement(n)) if (n.name === 'dd') out.push(n);
+  return out;
+}
+
+/** Leaf blocks (of the item's p, li and div): "Tjänst: …" lines become fields, other text becomes details. */
+function readBlocks(item: Element, candidates: Element[], fields: Field[]): string[] {
   const details: string[] = [];
   const used = new Set<AnyNode>();
-  const item = el[0] as Element;
-  const candidates = el.find('p, li, div').toArray();
-  if (el.children().filter(BLOCKS).length === 0 && !el.is('tr')) candidates.unshift(item);
+  if (!children(item).some(isBlock) && !isRow(item)) candidates.unshift(item);
   for (const block of candidates) {
-    const b = $(block);
-    if (used.has(block) || b.find(BLOCKS).length > 0) continue;
+    if (used.has(block) || firstMatch(block.children, isBlock)) continue;
     // Values inside dl and label tables were read above; headings are the title.
-    if (b.parentsUntil(item).filter('dl, table, h1, h2, h3, h4, h5, h6').length) continue;
+    if (ancestorsBelow(block, item).some((p) => isElement(p) && isReadElsewhere(p))) continue;
     // Date and time blocks are the calendar's fallback time, not free text.
-    if (b.is('[class*=time], [class*=date]') && !b.is('[class*=updated]')) continue;
-    const lines = textLines($, b);
+    if (classHas(block, 'time', 'date') && !classHas(block, 'updated')) continue;
+    const lines = linesOf([block]);
     const labelled = lines.map((l) => splitLabelled(l));
     const count = labelled.filter(Boolean).length;
     if (count > 0) {
@@ -278,16 +382,17 @@ function readBlocks($: CheerioAPI, el: Cheerio<Element>, fields: Field[]): strin
           return;
         }
         // "Berörda tjänster:" with the names in the list that follows.
-        const list = !lv.value && i === lines.length - 1 ? b.next('ul, ol') : $([]);
-        list.find('li').each((_, li) => void used.add(li));
-        const f = list.length ? field($, lv.label, list) : field($, lv.label, b, lv.value);
+        const next = !lv.value && i === lines.length - 1 ? nextElement(block) : null;
+        const list = next && isList(next) ? next : null;
+        if (list) for (const li of findAll([list], isListItem)) used.add(li);
+        const f = list ? field(lv.label, [list]) : field(lv.label, [block], lv.value);
         // Several labels share this block: a <time> in it cannot be told apart.
         if (count > 1) f.datetime = null;
         fields.push(f);
       });
       continue;
     }
-    const labelElement = leadingLabel($, b);
+    const labelElement = leadingLabel(block);
     if (labelElement) {
       fields.push(labelElement);
       continue;
@@ -298,47 +403,46 @@ function readBlocks($: CheerioAPI, el: Cheerio<Element>, fields: Field[]): strin
 }
 
 /** <span class="label">Tjänst</span><span>1177 journal</span>: a label element without a colon. */
-function leadingLabel($: CheerioAPI, b: Cheerio<Element>): Field | undefined {
-  const nodes = b.contents().toArray();
+function leadingLabel(block: Element): Field | undefined {
+  const nodes = block.children;
   const at = nodes.findIndex((n) => n.type !== 'text' || n.data.trim() !== '');
   const first = nodes[at];
-  if (!first || first.type !== 'tag' || $(first).is(BLOCKS)) return undefined;
-  const label = labelOf($(first).text());
+  if (!first || first.type !== 'tag' || isBlock(first)) return undefined;
+  const label = labelOf(textOf(first));
   if (!label) return undefined;
-  const rest = $(nodes.slice(at + 1));
-  return field($, label, rest, textLines($, rest).join('\n').replace(/^\s*[:：]\s*/u, ''));
+  const rest = nodes.slice(at + 1);
+  return field(label, rest, linesOf(rest).join('\n').replace(/^\s*[:：]\s*/u, ''));
 }
 
+/** `inside` are the item's elements in document order. */
 function findTitle(
-  $: CheerioAPI,
-  el: Cheerio<Element>,
+  page: Page,
+  item: Element,
+  inside: Element[],
   options: SourceOptions,
   fields: Field[],
   columnTitle: string | null,
 ): { text: string; href: string | undefined } {
-  const configured = options.selectors?.title ? el.find(options.selectors.title).first() : $([]);
-  const heading = configured.length ? configured : el.find('h1, h2, h3, h4, h5').first();
-  const link = (node: Cheerio<Element>) => (node.is('a') ? node : node.find('a[href]').first()).attr('href');
-  if (heading.length && norm(heading.text())) return { text: norm(heading.text()), href: link(heading) };
+  const configured = options.selectors?.title ? page.$(item).find(options.selectors.title).get(0) : undefined;
+  const heading = configured ?? inside.find(isTitleHeading);
+  const link = (node: Element) => (node.name === 'a' ? node : firstMatch(node.children, isLink))?.attribs.href;
+  if (heading && norm(textOf(heading))) return { text: norm(textOf(heading)), href: link(heading) };
   const labelled = fields.find((f) => f.label === 'title');
-  const firstLink = el.find('a[href]').filter((_, a) => norm($(a).text()) !== '').first();
-  if (labelled?.text) return { text: labelled.text, href: firstLink.attr('href') };
-  if (columnTitle) return { text: columnTitle, href: firstLink.attr('href') };
-  if (firstLink.length) return { text: norm(firstLink.text()), href: firstLink.attr('href') };
-  const strong = el
-    .find('strong, b')
-    .filter((_, s) => !labelOf($(s).text()) && norm($(s).text()).length > 3)
-    .first();
-  return { text: norm(strong.text()), href: undefined };
+  const firstLink = inside.find((a) => isLink(a) && norm(textOf(a)) !== '');
+  if (labelled?.text) return { text: labelled.text, href: firstLink?.attribs.href };
+  if (columnTitle) return { text: columnTitle, href: firstLink?.attribs.href };
+  if (firstLink) return { text: norm(textOf(firstLink)), href: firstLink.attribs.href };
+  const strong = inside.find((s) => isStrong(s) && !labelOf(textOf(s)) && norm(textOf(s)).length > 3);
+  return { text: strong ? norm(textOf(strong)) : '', href: undefined };
 }
 
 /** The first short badge-like text that names a status or kind ("Pågående störning", "Release"). */
-function findBadge($: CheerioAPI, el: Cheerio<Element>, options: SourceOptions): string | null {
+function findBadge(page: Page, item: Element, inside: Element[], options: SourceOptions): string | null {
   const configured = options.selectors?.badge;
-  for (const node of el.find(configured ?? BADGES).toArray()) {
-    const b = $(node);
-    if (b.find('h1, h2, h3, h4, h5, h6, dl, table, p').length) continue;
-    const text = norm(b.text());
+  const candidates = configured ? page.$(item).find(configured).toArray() : inside.filter(isBadgeLike);
+  for (const b of candidates) {
+    if (firstMatch(b.children, isBadgeContainer)) continue;
+    const text = norm(textOf(b));
     if (!text || text.length > 60) continue;
     if (configured || statusFromWords(text) || kindFromWords(text)) return text;
   }
