@@ -1,7 +1,7 @@
 /**
  * `serve`: the main job. Polls every source on its interval and alerts right after,
- * sends reminders, runs digests on schedule and drains the outbox. Jobs that read and
- * write events run one at a time, so a digest never sees half a poll.
+ * sends reminders, runs digests on schedule and drains the outbox, and serves the web app.
+ * Jobs that read and write events run one at a time, so a digest never sees half a poll.
  */
 import { createRenderer } from '../../mail/render.js';
 import { notifyPending } from '../../notify/alerts.js';
@@ -13,6 +13,7 @@ import { pollSources } from '../../sources/poll.js';
 import { intervalToCron, startScheduler, type Job } from '../../scheduler/scheduler.js';
 import { UsageError } from '../../domain/errors.js';
 import { formatImportReport, importDirectory, readDirectoryFile } from '../../directory/import.js';
+import { startWebServer } from '../../web/server.js';
 import { openContext, type AppContext, type GlobalOptions } from '../context.js';
 import { drainOutbox } from './delivery.js';
 
@@ -84,6 +85,13 @@ export async function serveCommand(opts: GlobalOptions & { once?: boolean }): Pr
     stopping.abort();
   });
   const scheduler = startScheduler(jobs, logger);
+  const web = await startWebServer(ctx, { port: config.port }).catch(async (err: unknown) => {
+    // Without the web app the unsubscribe links in sent mail are dead: stop rather than run half.
+    await scheduler.stop();
+    ctx.db.close();
+    throw err;
+  });
+  logger.info({ url: web.url }, 'web app listening');
   // Poll everything once at start, so an operator sees at once whether the sources answer.
   await Promise.race([
     Promise.all(jobs.filter((j) => j.name.startsWith('poll:')).map((j) => scheduler.trigger(j.name))).then(() => scheduler.trigger('reminders')),
@@ -92,6 +100,7 @@ export async function serveCommand(opts: GlobalOptions & { once?: boolean }): Pr
   if (!opts.once) await stopped;
   // Delivery finishes the message in flight and puts the rest back; other jobs run to the end.
   stopping.abort();
+  await web.close();
   await scheduler.stop();
   ctx.db.close();
   logger.info('stopped');
