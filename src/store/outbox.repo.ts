@@ -168,14 +168,7 @@ export function markSent(db: Db, id: number, at: string, transport: string): boo
 
 /** Records a temporary failure: back to queued, the attempt counted, due again at `nextAttemptAt`. */
 export function markRetry(db: Db, id: number, error: string, nextAttemptAt: string): boolean {
-  return (
-    db
-      .prepare(
-        `UPDATE outbox SET status = 'queued', attempts = attempts + 1, last_error = ?, next_attempt_at = ?
-         WHERE id = ? AND status = 'sending'`,
-      )
-      .run(error, nextAttemptAt, id).changes > 0
-  );
+  return recordFailedAttempt(db, id, 'queued', error, nextAttemptAt);
 }
 
 /**
@@ -183,13 +176,18 @@ export function markRetry(db: Db, id: number, error: string, nextAttemptAt: stri
  * next_attempt_at keeps `at`, the time of the last attempt, for the admin UI.
  */
 export function markFailed(db: Db, id: number, error: string, at: string): boolean {
+  return recordFailedAttempt(db, id, 'failed', error, at);
+}
+
+/** One failed attempt of a row still being sent by this worker. */
+function recordFailedAttempt(db: Db, id: number, status: 'queued' | 'failed', error: string, at: string): boolean {
   return (
     db
       .prepare(
-        `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, next_attempt_at = ?
+        `UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?
          WHERE id = ? AND status = 'sending'`,
       )
-      .run(error, at, id).changes > 0
+      .run(status, error, at, id).changes > 0
   );
 }
 
