@@ -137,3 +137,10 @@ export function formatForecast(event: { kind: Kind; status: Status; end: string 
   const n = nowLocal(now);
   return sameDay(e, n) ? `Beräknas klart kl. ${clock(e)}` : `Beräknas klart ${dayAt(e, n)}`;
 }
+
+const LIST = new Intl.ListFormat('sv', { style: 'long', type: 'conjunction' });
+
+/** "a", "a och b", "a, b och c". */
+export function listSv(items: string[]): string {
+  return LIST.format(items);
+}

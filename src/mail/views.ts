@@ -4,9 +4,10 @@
  * raw time text) stays data: it is cleaned of control characters and line breaks here and
  * escaped by Handlebars in the HTML; it never reaches a template as markup.
  */
-import { formatDate, formatDateTime, formatForecast, formatSince, formatWhen, isoWeek } from '../domain/format-sv.js';
+import { formatDate, formatDateTime, formatForecast, formatSince, formatWhen, isoWeek, listSv } from '../domain/format-sv.js';
 import type { ChangeType, Kind, Status } from '../domain/types.js';
 import type { EventRow } from '../store/events.repo.js';
+import { httpUrlOrNull } from '../util/urls.js';
 import type { AlertData, AlertItem, DigestData, MessageData, PlannedEntry, Reason, ReminderData, RenderContext } from './types.js';
 
 /** A link whose text makes sense on its own. */
@@ -48,7 +49,6 @@ export interface MailView {
 export const INERA_STATUS_URL = 'https://www.inera.se/driftstatus/';
 const SUBJECT_MAX = 150;
 const STATUS_PREFIX = /^(?:Åtgärdad|Åtgärdat|Inställd|Inställt|Uppdatering|Uppdaterad|Flyttad|Löst|Avslutad|Störning)\s*:\s*/iu;
-const listFormat = new Intl.ListFormat('sv', { style: 'long', type: 'conjunction' });
 
 /** Scraped text as one clean line: line breaks and control characters become spaces (format characters such as bidi overrides go), runs collapse. */
 export function oneLine(text: string): string {
@@ -98,7 +98,7 @@ const resolvedWord = (kind: Kind): string => (kind === 'disruption' ? 'Åtgärda
 function serviceNames(e: EventRow, ctx: RenderContext): string | null {
   const names = e.services.map((id) =>
     id.startsWith('unknown:') ? capitalise(id.slice(8).replace(/-+/g, ' ').trim()) : ctx.serviceName(id));
-  return names.length ? listFormat.format(names.map(oneLine)) : null;
+  return names.length ? listSv(names.map(oneLine)) : null;
 }
 
 const capitalise = (s: string): string => s.charAt(0).toLocaleUpperCase('sv') + s.slice(1);
@@ -119,7 +119,7 @@ function changeWords(item: AlertItem, now: Date): string {
       const fields = Object.keys(before ?? {}).map((f) =>
         f === 'end' ? (e.kind === 'disruption' ? 'ny prognos' : 'ny sluttid') : FIELD_WORDS[f]).filter(Boolean) as string[];
       const head = agree(e.kind, 'Uppdaterad', 'Uppdaterat');
-      return fields.length ? `${head} med ${listFormat.format([...new Set(fields)])}` : head;
+      return fields.length ? `${head} med ${listSv([...new Set(fields)])}` : head;
     },
     resolved: () => resolvedWord(e.kind),
     cancelled: () => agree(e.kind, 'Inställd', 'Inställt'),
@@ -148,7 +148,7 @@ export function eventView(e: EventRow, ctx: RenderContext, change: string | null
     when,
     forecast: vanished ? null : formatForecast(e, ctx.now),
     impact: e.impact ? oneLine(e.impact) || null : null,
-    link: e.url && /^https?:\/\//i.test(e.url) ? { href: e.url, text: `Läs mer hos Inera om ${title}` } : null,
+    link: ineraLink(httpUrlOrNull(e.url), title),
   };
 }
 
@@ -251,7 +251,7 @@ export function digestView(d: DigestData, ctx: RenderContext): MailView {
   const empty = sections.length ? null : 'Inga störningar eller planerade åtgärder berör dina tjänster just nu.';
   return {
     subject: subjectLine(heading),
-    preview: summary.length ? capitalise(listFormat.format(summary)) + '.' : (empty ?? ''),
+    preview: summary.length ? capitalise(listSv(summary)) + '.' : (empty ?? ''),
     heading,
     intro: [`Här är läget för de e-tjänster som berör dig${d.since ? `, sedan ${formatDateTime(d.since, now)}` : ''}.`],
     sections,
@@ -309,4 +309,9 @@ export function buildView(data: MessageData, ctx: RenderContext): MailView {
     case 'alert': return alertView(data, ctx);
     case 'reminder': return reminderView(data, ctx);
   }
+}
+
+/** The "read more at Inera" link, only for an http(s) detail URL. */
+function ineraLink(href: string | null, title: string): { href: string; text: string } | null {
+  return href ? { href, text: `Läs mer hos Inera om ${title}` } : null;
 }

@@ -8,13 +8,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { AppContext } from '../cli/context.js';
-import { formatDateTime, formatForecast, formatSince, formatWhen } from '../domain/format-sv.js';
+import { formatDateTime, formatForecast, formatSince, formatWhen, listSv } from '../domain/format-sv.js';
 import type { Kind } from '../domain/types.js';
 import { contactsByEmail } from '../store/directory.repo.js';
 import { listEvents, type EventRow } from '../store/events.repo.js';
 import { listSources } from '../store/sources.repo.js';
 import { getSubscriptionByEmail, isSuppressed, type Cadence } from '../store/subscriptions.repo.js';
 import { packagePath } from '../util/paths.js';
+import { httpUrlOrNull } from '../util/urls.js';
 
 /** How far ahead the overview lists service windows and releases. */
 const UPCOMING_DAYS = 14;
@@ -121,23 +122,12 @@ export function createPages(site: Site, dir = packagePath('templates', 'web')): 
   };
 }
 
-/** A detail link only when it is http(s): a scraped `javascript:` URL must never become an href. */
-function safeUrl(url: string | null): string | null {
-  if (!url) return null;
-  try {
-    const { protocol } = new URL(url);
-    return protocol === 'https:' || protocol === 'http:' ? url : null;
-  } catch {
-    return null; // not a URL at all: show the event without a link
-  }
-}
-
 function eventView(ctx: AppContext, e: EventRow, now: Date): EventView {
   return {
     id: e.id,
     title: e.title,
     services: e.services.map((id) => ctx.catalogue.nameOf(id)).join(', '),
-    url: safeUrl(e.url),
+    url: httpUrlOrNull(e.url),
     impact: e.impact,
     since: e.start ? formatSince(e.start, now) : null,
     forecast: formatForecast(e, now),
@@ -169,11 +159,6 @@ export function statusView(ctx: AppContext): StatusView {
     checked: lastSuccess ? formatDateTime(lastSuccess, now) : null,
     stale: sources.some((s) => s.consecutiveFailures >= STALE_AFTER_FAILURES),
   };
-}
-
-/** "a", "a och b", "a, b och c". */
-function listSv(items: string[]): string {
-  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} och ${items.at(-1)}`;
 }
 
 /** What the address gets as a unit contact and as a subscriber, and whether it has opted out. */
