@@ -4,10 +4,10 @@
  * sees events and changes appear without the internet — and the alerts and digests
  * that the Region Uppsala sample directory would get.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { Catalogue } from '../domain/services.js';
 import { listChanges } from '../store/changes.repo.js';
@@ -63,6 +63,7 @@ const STEPS: { say: string; driftstatus: (html: string) => string; kommande: (ht
 async function main(): Promise<void> {
   const logger = createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   let step = 0;
+  const serveOnly = process.argv.includes('--serve');
   const server = createServer((req, res) => {
     const s = STEPS[Math.min(step, STEPS.length - 1)]!;
     const body =
@@ -75,9 +76,12 @@ async function main(): Promise<void> {
             : null;
     res.writeHead(body ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
     res.end(body ?? 'not found');
+    // By hand, each poll of driftstatus moves the sequence on (the scripted demo sets `step` itself).
+    if (serveOnly && req.url === '/driftstatus/') step++;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(serveOnly ? Number(process.env.PORT ?? 8088) : 0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  if (serveOnly) return serveForCli(base);
 
   const dbPath = join(process.cwd(), 'data', 'demo.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
@@ -123,6 +127,29 @@ async function main(): Promise<void> {
   console.log('\nTry: DRIFTKOLL_DB=data/demo.db npx driftkoll events --json   (or changes --json, outbox --json)');
   db.close();
   server.close();
+}
+
+/**
+ * `npm run demo -- --serve`: only serve the pages (each poll of driftstatus moves the
+ * sequence one step) and write a config, so the CLI can be tried by hand against them.
+ */
+function serveForCli(base: string): void {
+  const configPath = join(process.cwd(), 'data', 'demo-driftkoll.yaml');
+  mkdirSync(dirname(configPath), { recursive: true });
+  const ids = ['inera-driftstatus', 'inera-kommande-atgarder', 'inera-planeringskalendern'];
+  const paths = ['/driftstatus/', '/driftstatus/kommande-atgarder/', '/aktuellt/planeringskalendern/'];
+  writeFileSync(
+    configPath,
+    `# Written by npm run demo -- --serve: the sample pages on loopback.\nsources:\n${ids
+      .map((id, i) => `  - { id: ${id}, adapter: ${id}, url: "${base}${paths[i]}" }`)
+      .join('\n')}\ndirectory: ../defaults/region-uppsala.yaml\ndatabase: demo-cli.db\n`,
+  );
+  console.log(`Sample pages served at ${base}; every poll of driftstatus moves them one step on.`);
+  console.log(`Config written to ${configPath}. In another terminal, for example:`);
+  console.log(`  npx driftkoll --config ${configPath} directory import defaults/region-uppsala.yaml`);
+  console.log(`  npx driftkoll --config ${configPath} poll`);
+  console.log(`  SMTP_URL=smtp://127.0.0.1:2525 npx driftkoll --config ${configPath} digest --send`);
+  console.log('Stop with Ctrl-C.');
 }
 
 await main();

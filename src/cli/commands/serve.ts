@@ -15,6 +15,7 @@ import { UsageError } from '../../domain/errors.js';
 import { formatImportReport, importDirectory, readDirectoryFile } from '../../directory/import.js';
 import { startWebServer } from '../../web/server.js';
 import { openContext, type AppContext, type GlobalOptions } from '../context.js';
+import { requeueStuck } from '../../store/outbox.repo.js';
 import { drainOutbox } from './delivery.js';
 
 /** Runs functions one after another, whichever job calls. */
@@ -73,6 +74,11 @@ export async function serveCommand(opts: GlobalOptions & { once?: boolean }): Pr
     const report = importDirectory(ctx.db, readDirectoryFile(config.directoryPath, ctx.catalogue));
     logger.info({ file: config.directoryPath, changes: formatImportReport(report) }, 'directory loaded');
   }
+  // This process is the outbox's worker: what an earlier run left `sending` died with it.
+  // (A CLI command sending at this very moment may see its one message go out twice:
+  // at-least-once allows that, a lost message it does not.)
+  const stuck = requeueStuck(ctx.db);
+  if (stuck) logger.warn({ messages: stuck }, 'messages left sending by a crashed run returned to the queue');
   const deps: NotifyDeps = { ...ctx, renderer: createRenderer() };
   const stopping = new AbortController();
   const jobs = buildJobs(ctx, deps, stopping.signal);
