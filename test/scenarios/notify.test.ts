@@ -180,6 +180,7 @@ describe('alerts, reminders, digests and resends over SMTP', () => {
     for (const m of smtp.received) {
       expect(m.envelope.to).not.toContain('evil@example.org');
       expect(m.parsed.bcc).toBeUndefined();
+      expect(m.raw.split('\r\n\r\n')[0]).not.toMatch(/^bcc:/im);
       expect(m.parsed.subject).not.toMatch(/[\r\n]/);
       expect(m.parsed.html).not.toContain('<script>');
       expect(m.parsed.html).toContain('&lt;script&gt;');
