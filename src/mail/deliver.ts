@@ -15,6 +15,7 @@ import {
   type OutboxRow,
 } from '../store/outbox.repo.js';
 import type { Db } from '../store/db.js';
+import { isSuppressed } from '../store/subscriptions.repo.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { storedTime } from '../util/time.js';
@@ -108,6 +109,14 @@ async function sendBatch(
       }
       const row = rows[next++]!;
       const log = { messageId: row.messageId, outboxId: row.id, to: row.to, kind: row.kind };
+      // Someone who unsubscribed after this was queued (during an SMTP outage, say) gets
+      // nothing more. An admin's resend is a deliberate, logged exception.
+      if (row.kind !== 'resend' && isSuppressed(db, row.to)) {
+        markFailed(db, row.id, 'not sent: the recipient has unsubscribed', storedTime(deps.clock.now()));
+        result.failed++;
+        logger.info(log, 'mail dropped: recipient unsubscribed');
+        continue;
+      }
       try {
         const res = await transport.send(toOutgoing(row, deps.sender));
         if (!res.accepted) {

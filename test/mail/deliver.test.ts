@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ParsedMail } from 'mailparser';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/domain/errors.js';
 import { buildHeaders, deliverDue, makeMessageId, type DeliverDeps } from '../../src/mail/deliver.js';
@@ -19,6 +21,7 @@ import {
   requeueStuck,
   type NewMessage,
 } from '../../src/store/outbox.repo.js';
+import { suppress } from '../../src/store/subscriptions.repo.js';
 import type { Clock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
@@ -303,5 +306,41 @@ describe('mail delivery', () => {
     expect(() => createTransport('http://mail.example', logger)).toThrow(ConfigError);
     expect(() => createTransport('not a url', logger)).toThrow(ConfigError);
     expect(createTransport('  ', logger).name).toBe('local');
+  });
+
+  it('counts a timeout after DATA as an attempt (the server may have kept the message), so it stops at maxAttempts', async () => {
+    // A server that takes the message and then never answers: the client's socket times out.
+    const slow = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      disableReverseLookup: true,
+      onData(stream) {
+        stream.on('data', () => undefined);
+      },
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const port = (slow.server.address() as AddressInfo).port;
+    const transport = createTransport(`smtp://127.0.0.1:${port}`, logger, { pool: false, socketTimeout: 300 });
+    transports.push(transport);
+    try {
+      const { id } = enqueue(db, message(1));
+      for (let i = 0; i < 3; i++) {
+        await deliverDue(deps(transport, { maxAttempts: 3 }));
+        clock.advance(10 * BACKOFF);
+      }
+      expect(getMessage(db, id)).toMatchObject({ status: 'failed', attempts: 3 });
+      expect(getMessage(db, id)!.lastError).toMatch(/timeout/i);
+    } finally {
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
+  });
+
+  it('does not send queued mail to someone who unsubscribed after it was queued', async () => {
+    const ids = [1, 2].map((n) => enqueue(db, message(n)).id);
+    suppress(db, 'PERSON2@region.example', 'unsubscribed via link', START);
+    expect(await deliverDue(deps(smtpTransport()))).toMatchObject({ sent: 1, failed: 1 });
+    expect(getMessage(db, ids[1]!)).toMatchObject({ status: 'failed', lastError: 'not sent: the recipient has unsubscribed' });
+    expect(smtp.received.map((m) => m.envelope.to[0])).toEqual(['person1@region.example']);
   });
 });

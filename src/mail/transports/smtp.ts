@@ -5,11 +5,16 @@ import { SmtpError } from '../../domain/errors.js';
 import type { Logger } from '../../util/logger.js';
 import { SmtpConnectionError, type OutgoingMail, type SendResult, type Transport, type TransportOptions } from './types.js';
 
-/** Codes that mean the server as a whole is out of reach, not that it refused this message. */
-const CONNECTION_CODES = new Set([
-  'ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EREQUIRETLS', 'EPROXY', 'EAUTH', 'ENOAUTH', 'EOAUTH2',
-  'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE',
+/**
+ * Codes that mean the server could not be reached at all, before any message was handed
+ * over: such a failure uses up no attempt (see deliver.ts), however long the outage.
+ */
+const UNREACHABLE_CODES = new Set([
+  'EDNS', 'ETLS', 'EREQUIRETLS', 'EPROXY', 'EAUTH', 'ENOAUTH', 'EOAUTH2',
+  'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
 ]);
+/** Timeouts while connecting; a SOCKET_TIMEOUT may come after DATA, when the server may have kept the message. */
+const SETUP_TIMEOUTS = new Set(['CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT']);
 const AUTH_CODES = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2']);
 
 /** Sends through the server in `url` (smtp:// or smtps://, credentials and query options allowed). */
@@ -57,9 +62,11 @@ export function createSmtpTransport(url: URL, logger: Logger, options: Transport
 }
 
 /**
- * Classifies a nodemailer failure: unreachable server, 421 or bad credentials →
- * SmtpConnectionError; other 4xx → temporary; 5xx → permanent (except 503, a session
- * state error that a new connection clears); anything unknown → temporary.
+ * Classifies a nodemailer failure: server unreachable while connecting, 421 or bad
+ * credentials → SmtpConnectionError; other 4xx, and a connection lost or timed out in the
+ * middle of a session (the server may have kept the message) → temporary, counted;
+ * 5xx → permanent (except 503, a session state error that a new connection clears);
+ * anything unknown → temporary.
  */
 export function toSmtpError(err: unknown): SmtpError {
   if (err instanceof SmtpError) return err;
@@ -67,7 +74,10 @@ export function toSmtpError(err: unknown): SmtpError {
   const code = typeof e.code === 'string' ? e.code : undefined;
   const reply = e.responseCode;
   const response = (e.response ?? e.message ?? String(err)).trim();
-  const unreachable = code !== undefined && (CONNECTION_CODES.has(code) || CONNECTION_CODES.has(e.originalCode ?? ''));
+  const timeoutType = (err as { timeoutType?: string } | null)?.timeoutType;
+  const unreachable =
+    (code !== undefined && (UNREACHABLE_CODES.has(code) || UNREACHABLE_CODES.has(e.originalCode ?? ''))) ||
+    (code === 'ETIMEDOUT' && timeoutType !== undefined && SETUP_TIMEOUTS.has(timeoutType));
   if (reply === 421 || (reply === undefined && unreachable)) {
     const auth = code !== undefined && AUTH_CODES.has(code);
     return new SmtpConnectionError(`SMTP server unavailable (${reply ?? e.originalCode ?? code})`, {
