@@ -9,7 +9,9 @@ export function listPendingChanges(db: Db): ChangeRow[] {
     db.prepare('SELECT c.id FROM changes c LEFT JOIN change_notifications n ON n.change_id = c.id WHERE n.change_id IS NULL').pluck().all() as number[],
   );
   if (pending.size === 0) return [];
-  return listChanges(db, { sinceId: Math.min(...pending) }).filter((c) => pending.has(c.id));
+  let first = Number.POSITIVE_INFINITY;
+  for (const id of pending) first = Math.min(first, id); // no spread: the set may be large
+  return listChanges(db, { sinceId: first }).filter((c) => pending.has(c.id));
 }
 
 /** True when any of these changes is handled already (by another run). */
