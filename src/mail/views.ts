@@ -6,6 +6,7 @@
  */
 import { formatDate, formatDateTime, formatForecast, formatSince, formatWhen, isoWeek, listSv } from '../domain/format-sv.js';
 import type { ChangeType, Kind, Status } from '../domain/types.js';
+import { stripStatusPrefix } from '../sources/adapters/status-words.js';
 import type { EventRow } from '../store/events.repo.js';
 import { httpUrlOrNull } from '../util/urls.js';
 import type { AlertData, AlertItem, DigestData, MessageData, PlannedEntry, Reason, ReminderData, RenderContext } from './types.js';
@@ -48,7 +49,6 @@ export interface MailView {
 /** Inera's own status page, named as the source in every footer. */
 export const INERA_STATUS_URL = 'https://www.inera.se/driftstatus/';
 const SUBJECT_MAX = 150;
-const STATUS_PREFIX = /^(?:Åtgärdad|Åtgärdat|Inställd|Inställt|Uppdatering|Uppdaterad|Flyttad|Löst|Avslutad|Störning)\s*:\s*/iu;
 
 /** Scraped text as one clean line: line breaks and control characters become spaces (format characters such as bidi overrides go), runs collapse. */
 export function oneLine(text: string): string {
@@ -66,9 +66,7 @@ export function subjectLine(text: string): string {
 
 /** The title as published, minus status prefixes such as "Åtgärdat:" (which the mail says in its own words). */
 export function plainTitle(title: string): string {
-  let t = oneLine(title);
-  for (let prev = ''; prev !== t; ) [prev, t] = [t, t.replace(STATUS_PREFIX, '')];
-  return t || oneLine(title);
+  return stripStatusPrefix(oneLine(title)) || oneLine(title);
 }
 
 // ------------------------------------------------------------------ words
