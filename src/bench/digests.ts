@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { drainOutbox } from '../cli/commands/delivery.js';
+import { drainOutbox } from '../mail/drain.js';
 import { loadConfig } from '../config/load.js';
 import { importDirectory } from '../directory/import.js';
 import { Catalogue } from '../domain/services.js';

@@ -14,7 +14,7 @@ import { listChanges } from '../store/changes.repo.js';
 import { openDb } from '../store/db.js';
 import { getEvent } from '../store/events.repo.js';
 import { pollSources } from '../sources/poll.js';
-import { drainOutbox } from '../cli/commands/delivery.js';
+import { drainOutbox } from '../mail/drain.js';
 import { importDirectory, readDirectoryFile } from '../directory/import.js';
 import { createRenderer } from '../mail/render.js';
 import { notifyPending } from '../notify/alerts.js';

@@ -3,7 +3,7 @@
  * sample directory, a real SMTP server on loopback, every message parsed back.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { drainOutbox, SENDING_LEASE_MS } from '../../src/cli/commands/delivery.js';
+import { drainOutbox, SENDING_LEASE_MS } from '../../src/mail/drain.js';
 import { importDirectory, readDirectoryFile } from '../../src/directory/import.js';
 import { createRenderer } from '../../src/mail/render.js';
 import { notifyPending } from '../../src/notify/alerts.js';

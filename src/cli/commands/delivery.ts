@@ -1,17 +1,16 @@
 /** CLI actions that enqueue and deliver mail: notify, digest, outbox, resend. */
 import { userInfo } from 'node:os';
 import { UsageError } from '../../domain/errors.js';
-import { deliverDue } from '../../mail/deliver.js';
+import { drainOutbox } from '../../mail/drain.js';
 import { createRenderer } from '../../mail/render.js';
-import { createTransport } from '../../mail/transport.js';
 import { notifyPending } from '../../notify/alerts.js';
 import type { NotifyDeps } from '../../notify/compose.js';
 import { planDigests, sendDigests } from '../../notify/digests.js';
 import { sendReminders } from '../../notify/reminders.js';
 import { resendMessage } from '../../notify/resend.js';
 import { hasUnit } from '../../store/directory.repo.js';
-import { listMessages, outboxJson, requeueStuck } from '../../store/outbox.repo.js';
-import { openContext, type AppContext, type GlobalOptions } from '../context.js';
+import { listMessages, outboxJson } from '../../store/outbox.repo.js';
+import { openContext, type GlobalOptions } from '../context.js';
 
 /** Opens the context with a renderer, runs `fn`, then delivers everything due; exit 1 when a send failed. */
 async function withDelivery(opts: GlobalOptions, fn: (deps: NotifyDeps) => Promise<void>): Promise<number> {
@@ -24,32 +23,6 @@ async function withDelivery(opts: GlobalOptions, fn: (deps: NotifyDeps) => Promi
     return result.failed > 0 || result.retried > 0 ? 1 : 0;
   } finally {
     ctx.db.close();
-  }
-}
-
-/** A claim older than this is taken to be from a process that died mid-send. */
-export const SENDING_LEASE_MS = 10 * 60_000;
-
-/**
- * Returns crashed `sending` rows to the queue (those whose lease ran out), then delivers
- * everything due now; stops between messages when `signal` fires.
- */
-export async function drainOutbox(ctx: AppContext, signal?: AbortSignal): Promise<{ sent: number; retried: number; failed: number }> {
-  const stuck = requeueStuck(ctx.db, new Date(ctx.clock.now().getTime() - SENDING_LEASE_MS).toISOString());
-  if (stuck) ctx.logger.warn({ messages: stuck }, 'messages left sending by an earlier run returned to the queue');
-  const transport = createTransport(ctx.config.smtpUrl, ctx.logger);
-  try {
-    return await deliverDue({
-      db: ctx.db,
-      transport,
-      clock: ctx.clock,
-      logger: ctx.logger,
-      maxAttempts: ctx.config.delivery.maxAttempts,
-      backoffMs: ctx.config.delivery.backoffMs,
-      sender: ctx.config.sender,
-    }, { signal });
-  } finally {
-    await transport.close();
   }
 }
 

@@ -16,7 +16,7 @@ import { formatImportReport, importDirectory, readDirectoryFile } from '../../di
 import { startWebServer } from '../../web/server.js';
 import { openContext, type AppContext, type GlobalOptions } from '../context.js';
 import { requeueStuck } from '../../store/outbox.repo.js';
-import { drainOutbox } from './delivery.js';
+import { drainOutbox } from '../../mail/drain.js';
 
 /** Runs functions one after another, whichever job calls. */
 function serialiser(): <T>(fn: () => Promise<T>) => Promise<T> {
