@@ -272,8 +272,8 @@ function yearHeadingBefore(page: Page, node: AnyNode): string | null {
   return page.yearHeadings.get(node) ?? null;
 }
 
-/** Text split into lines at <br> and block boundaries, each line whitespace-collapsed. (`$` is not needed any more.) */
-export function textLines(_$: CheerioAPI, el: Cheerio<AnyNode>): string[] {
+/** Text split into lines at <br> and block boundaries, each line whitespace-collapsed. */
+export function textLines(el: Cheerio<AnyNode>): string[] {
   return linesOf(el.toArray());
 }
 

@@ -98,7 +98,7 @@ function buildFeedItem(it: FeedItem, title: string, url: string | null, ctx: Ada
 function descriptionLines(html: string): string[] {
   const $ = cheerio.load(`<div>${html}</div>`, null, false);
   $('script, style').remove();
-  return textLines($, $.root().children());
+  return textLines($.root().children());
 }
 
 function categoryTexts(it: FeedItem): string[] {
