@@ -5,13 +5,13 @@ import type { Db } from './db.js';
 
 /** Changes not yet handled by the alert stage, in id order. */
 export function listPendingChanges(db: Db): ChangeRow[] {
-  const pending = new Set(
-    db.prepare('SELECT c.id FROM changes c LEFT JOIN change_notifications n ON n.change_id = c.id WHERE n.change_id IS NULL').pluck().all() as number[],
-  );
-  if (pending.size === 0) return [];
-  let first = Number.POSITIVE_INFINITY;
-  for (const id of pending) first = Math.min(first, id); // no spread: the set may be large
-  return listChanges(db, { sinceId: first }).filter((c) => pending.has(c.id));
+  const ids = db
+    .prepare('SELECT c.id FROM changes c LEFT JOIN change_notifications n ON n.change_id = c.id WHERE n.change_id IS NULL ORDER BY c.id')
+    .pluck()
+    .all() as number[];
+  if (ids.length === 0) return [];
+  const pending = new Set(ids);
+  return listChanges(db, { sinceId: ids[0] }).filter((c) => pending.has(c.id));
 }
 
 /** True when any of these changes is handled already (by another run). */
