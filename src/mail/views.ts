@@ -6,7 +6,7 @@
  */
 import { formatDate, formatDateTime, formatForecast, formatSince, formatWhen, isoWeek, listSv } from '../domain/format-sv.js';
 import type { ChangeType, Kind, Status } from '../domain/types.js';
-import { stripStatusPrefix } from '../sources/adapters/status-words.js';
+import { stripStatusPrefix } from '../domain/status-words.js';
 import type { EventRow } from '../store/events.repo.js';
 import { httpUrlOrNull } from '../util/urls.js';
 import type { AlertData, AlertItem, DigestData, MessageData, PlannedEntry, Reason, ReminderData, RenderContext } from './types.js';

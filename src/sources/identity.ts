@@ -5,11 +5,12 @@
 import { createHash } from 'node:crypto';
 import type { ParsedItem } from '../domain/types.js';
 import type { EventFields } from '../store/events.repo.js';
-import { stripStatusPrefix } from './adapters/status-words.js';
+import { stripStatusPrefix } from '../domain/status-words.js';
+import { urlKey } from '../util/urls.js';
 
 /** The key of one item; `trustGuid` comes from the source's configuration. */
 export function itemKey(item: ParsedItem, opts: { trustGuid: boolean }): string {
-  if (item.url) return `url:${normaliseUrl(item.url)}`;
+  if (item.url) return `url:${urlKey(item.url)}`;
   if (opts.trustGuid && item.guid) return `guid:${item.guid.trim()}`;
   const title = stripStatusPrefix(item.title).toLowerCase().replace(/\s+/g, ' ').trim();
   const services = [...item.services].sort().join(',');
@@ -18,18 +19,6 @@ export function itemKey(item: ParsedItem, opts: { trustGuid: boolean }): string 
   return `content:${digest}`;
 }
 
-/** Drops the fragment, lower-cases the host and ignores a trailing slash. */
-export function normaliseUrl(raw: string): string {
-  try {
-    const u = new URL(raw);
-    u.hash = '';
-    u.hostname = u.hostname.toLowerCase();
-    return u.toString().replace(/\/+$/, '');
-  } catch {
-    // Not an absolute URL: keep the text as it is; it is still a stable key.
-    return raw.trim();
-  }
-}
 
 /** An item with its key, as the store keeps it, beside what the parser read. */
 export interface KeyedItem {

@@ -54,8 +54,9 @@ import {
   textOf,
   textOutside,
 } from './html-dom.js';
+import { absoluteUrl } from '../../util/urls.js';
 import { buildItem, type Field, type RawItem } from './html-item.js';
-import { kindFromWords, labelOf, splitLabelled, statusFromWords } from './status-words.js';
+import { kindFromWords, labelOf, splitLabelled, statusFromWords } from '../../domain/status-words.js';
 import type { AdapterContext, SourceOptions } from './types.js';
 
 /** What distinguishes one Inera page from another for the shared engine. */
@@ -447,17 +448,4 @@ function findBadge(page: Page, item: Element, inside: Element[], options: Source
     if (configured || statusFromWords(text) || kindFromWords(text)) return text;
   }
   return null;
-}
-
-/** An absolute http(s) link, or null for missing, fragment-only or script links. */
-export function absoluteUrl(href: string | undefined, base: string): string | null {
-  if (!href || href.trim().startsWith('#')) return null;
-  try {
-    const u = new URL(href.trim(), base);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.toString() : null;
-  } catch (err) {
-    // An unparseable href is no link at all; the item keeps its other identity.
-    void err;
-    return null;
-  }
 }

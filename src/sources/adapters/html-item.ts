@@ -16,7 +16,7 @@ import {
   statusPrefixes,
   stripStatusPrefix,
   type Label,
-} from './status-words.js';
+} from '../../domain/status-words.js';
 import type { AdapterContext } from './types.js';
 
 /** One labelled value as found on the page. */

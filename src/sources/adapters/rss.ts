@@ -7,9 +7,10 @@ import Parser from 'rss-parser';
 import { describeError, ParseError } from '../../domain/errors.js';
 import { parseEndTime, parseTimeRange, type TimeContext } from '../../domain/swedish-time.js';
 import type { Kind, ParsedItem, ParseResult } from '../../domain/types.js';
-import { absoluteUrl, norm, textLines } from './html-common.js';
+import { absoluteUrl, urlKey } from '../../util/urls.js';
+import { norm, textLines } from './html-common.js';
 import { classify, safeTime } from './html-item.js';
-import { kindFromWords } from './status-words.js';
+import { kindFromWords } from '../../domain/status-words.js';
 import type { Adapter, AdapterContext } from './types.js';
 
 type RawCategory = string | { _?: string; $?: { term?: string; label?: string } };
@@ -135,8 +136,9 @@ function feedTimes(paragraphs: string[], tctx: TimeContext, warnings: string[]) 
   return { start, end, timeText: used.length ? used.join(' | ') : null };
 }
 
+/** A feed link as a key: absolute when it can be made so, compared without fragment or trailing slash. */
 function linkKey(link: string, base: string): string {
-  return (absoluteUrl(link, base) ?? link.trim()).replace(/#.*$/, '').replace(/\/+$/, '');
+  return urlKey(absoluteUrl(link, base) ?? link);
 }
 
 /** RSS 2.0 and Atom feeds. */

@@ -6,7 +6,7 @@ import {
   splitLabelled,
   statusFromWords,
   stripStatusPrefix,
-} from '../../../src/sources/adapters/status-words.js';
+} from '../../src/domain/status-words.js';
 
 describe('stripStatusPrefix', () => {
   it.each([

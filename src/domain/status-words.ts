@@ -3,7 +3,7 @@
  * status prefixes that titles carry ("Åtgärdat: …"). Shared by every adapter and by
  * identity (a prefix is never part of an item's key).
  */
-import type { Kind, Status } from '../../domain/types.js';
+import type { Kind, Status } from './types.js';
 
 /** What a labelled value on a page means. */
 export type Label =
