@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { startPageServer, type PageServer } from '../helpers/page-server.js';
 
-const sample = (p: string) => fileURLToPath(new URL(`../../../shared/samples/${p}`, import.meta.url));
+const sample = (p: string) => fileURLToPath(new URL(`../fixtures/samples/${p}`, import.meta.url));
 const NOW = { DRIFTKOLL_NOW: '2026-11-24T09:30:00+01:00' };
 
 describe('driftkoll CLI', () => {

@@ -1,4 +1,4 @@
-/** Builders for Inera-like pages, shaped like ../shared/samples/inera. */
+/** Builders for Inera-like pages, shaped like test/fixtures/samples/inera. */
 
 export interface PageItem {
   href?: string;

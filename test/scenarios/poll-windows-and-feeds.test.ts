@@ -8,7 +8,7 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import { startPageServer, type PageServer } from '../helpers/page-server.js';
 import { statusPage, type PageItem } from '../helpers/pages.js';
 
-const shared = (p: string) => new URL(`../../../shared/${p}`, import.meta.url);
+const shared = (p: string) => new URL(`../fixtures/${p}`, import.meta.url);
 
 describe('service windows on kommande åtgärder', () => {
   let server: PageServer;

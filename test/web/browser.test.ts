@@ -4,7 +4,7 @@
  * to the subscription page and back again, checking the database at each step and that the
  * buttons can be reached with the keyboard.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDirectory, readDirectoryFile } from '../../src/directory/import.js';
 import { createRenderer } from '../../src/mail/render.js';
@@ -17,6 +17,7 @@ import { isSuppressed } from '../../src/store/subscriptions.repo.js';
 import { packagePath } from '../../src/util/paths.js';
 import { startWebServer, type WebServer } from '../../src/web/server.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { hasBrowser, launchBrowser } from '../helpers/browser.js';
 
 const CONTACT = 'smittskydd@regionuppsala.example';
 
@@ -42,7 +43,7 @@ async function structure(page: Page) {
   };
 }
 
-describe('unsubscribe in a browser', () => {
+describe.runIf(hasBrowser())('unsubscribe in a browser', () => {
   let app: TestApp;
   let web: WebServer;
   let browser: Browser;
@@ -53,10 +54,7 @@ describe('unsubscribe in a browser', () => {
     web = await startWebServer(app, { port: 0, host: '127.0.0.1' });
     // Mail links point at baseUrl: here, the server just started.
     app.config.baseUrl = web.url;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();

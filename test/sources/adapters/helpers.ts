@@ -8,9 +8,9 @@ import type { ParseResult } from '../../../src/domain/types.js';
 export const NOW = new Date('2026-11-24T09:30:00+01:00');
 export const catalogue = Catalogue.load();
 
-/** A shared sample from /work/shared/samples (outside the project). */
+/** One of the design samples, copied into test/fixtures/samples from the shared design reference. */
 export function sample(name: string): string {
-  return readFileSync(new URL(`../../../../shared/samples/${name}`, import.meta.url), 'utf8');
+  return readFileSync(new URL(`../../fixtures/samples/${name}`, import.meta.url), 'utf8');
 }
 
 /** One of our own fixture pages. */
