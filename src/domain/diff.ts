@@ -2,7 +2,8 @@
  * Pure diff of one source's freshly parsed items against its stored events: which
  * events to create, which to update (with the change to record) and which are missing.
  */
-import type { EventFields, EventRow } from '../store/events.repo.js';
+import { localDay } from '../util/time.js';
+import type { Event, EventFields } from './event.js';
 import type { ChangeType } from './types.js';
 
 /** Fields whose change is worth a recorded change; the rest (raw time text, details) are refreshed silently. */
@@ -18,8 +19,8 @@ export interface PlannedChange {
 
 export interface DiffPlan {
   creates: EventFields[];
-  updates: { event: EventRow; fields: EventFields; change: PlannedChange | null }[];
-  missing: { event: EventRow; missingPolls: number; vanishes: boolean }[];
+  updates: { event: Event; fields: EventFields; change: PlannedChange | null }[];
+  missing: { event: Event; missingPolls: number; vanishes: boolean }[];
 }
 
 /**
@@ -27,7 +28,7 @@ export interface DiffPlan {
  * rescheduled item without a stable link) by a soft match on kind, services and
  * start day or title. Items missing from a healthy poll count towards vanishing.
  */
-export function diffSource(stored: EventRow[], items: EventFields[], opts: { vanishAfter: number }): DiffPlan {
+export function diffSource(stored: Event[], items: EventFields[], opts: { vanishAfter: number }): DiffPlan {
   const byKey = new Map(stored.map((e) => [e.key, e]));
   const matched = new Set<number>();
   const plan: DiffPlan = { creates: [], updates: [], missing: [] };
@@ -60,7 +61,7 @@ export function diffSource(stored: EventRow[], items: EventFields[], opts: { van
 }
 
 /** The change between an event's stored state and the item now listed, or null when nothing tracked changed. */
-export function compare(event: EventRow, item: EventFields): PlannedChange | null {
+export function compare(event: Event, item: EventFields): PlannedChange | null {
   const fields = TRACKED_FIELDS.filter((f) => !sameValue(event[f], item[f]));
   const reappeared = event.vanishedAt !== null;
   if (fields.length === 0 && !reappeared) return null;
@@ -73,7 +74,7 @@ export function compare(event: EventRow, item: EventFields): PlannedChange | nul
   return { type: changeType(event, item, fields, reappeared), fields, before, after };
 }
 
-function changeType(event: EventRow, item: EventFields, fields: Tracked[], reappeared: boolean): ChangeType {
+function changeType(event: Event, item: EventFields, fields: Tracked[], reappeared: boolean): ChangeType {
   if (fields.includes('status') && item.status === 'resolved') return 'resolved';
   if (fields.includes('status') && item.status === 'cancelled') return 'cancelled';
   if (reappeared) return 'reappeared';
@@ -97,12 +98,12 @@ function looksLikeTime(s: string): boolean {
  * day or a clearly similar title. A link or trusted GUID is the identity itself, so a
  * new one is a new item.
  */
-function softMatch(event: EventRow, item: EventFields): boolean {
+function softMatch(event: Event, item: EventFields): boolean {
   if (!item.key.startsWith('content:') || !event.key.startsWith('content:')) return false;
   if (event.kind !== item.kind || !sameValue(event.services, item.services)) return false;
   // A finished event does not come back as a new, open one: that is a new item.
   if (FINISHED.has(event.status) && !FINISHED.has(item.status)) return false;
-  const sameDay = event.start !== null && item.start !== null && event.start.slice(0, 10) === item.start.slice(0, 10);
+  const sameDay = event.start !== null && item.start !== null && localDay(event.start) === localDay(item.start);
   return sameDay || titleSimilarity(event.title, item.title) >= 0.5;
 }
 
@@ -112,7 +113,7 @@ const FINISHED = new Set(['resolved', 'cancelled']);
  * Only an event listed by the previous healthy poll can have been edited into the new
  * item; one already missing or vanished is history, and a look-alike is a new event.
  */
-function listedLastTime(event: EventRow): boolean {
+function listedLastTime(event: Event): boolean {
   return event.vanishedAt === null && event.missingPolls === 0;
 }
 

@@ -56,12 +56,6 @@ function dayAt(dt: DateTime, now: DateTime): string {
   return `${day(dt, dt.year !== now.year)} kl. ${clock(dt)}`;
 }
 
-/** Clock time in Stockholm: "08.40". Unreadable input is returned as it was. */
-export function formatTime(iso: string): string {
-  const dt = local(iso);
-  return dt ? clock(dt) : iso;
-}
-
 /** The day in Stockholm: "tisdag 24 november", or "måndag 18 januari 2027" when not `now`'s year. */
 export function formatDate(iso: string, now: Date): string {
   const dt = local(iso);

@@ -1,22 +1,35 @@
-/** The JSON shapes of the contract (DESIGN.md): events, changes. Times carry the Stockholm offset. */
-import type { ChangeRow } from '../store/changes.repo.js';
-import type { EventRow } from '../store/events.repo.js';
+/**
+ * Every JSON shape driftkoll prints or serves (DESIGN.md's contract and more): events,
+ * parsed items, changes, messages and sources. Stored instants are UTC; here they get the
+ * Stockholm offset, which is how people and other programs read them.
+ */
 import { localIso } from '../util/time.js';
+import type { Change, Event, EventFields } from './event.js';
+import type { OutboxMessage } from './message.js';
+import { isSourceHealthy, type SourceState } from './source-state.js';
 
-export function eventJson(e: EventRow) {
+/** An item as `driftkoll parse` prints it: the event fields with their key and source. */
+export function itemJson(fields: EventFields, source: string, unknownServices: string[] = []) {
+  return {
+    key: fields.key,
+    source,
+    kind: fields.kind,
+    status: fields.status,
+    title: fields.title,
+    services: fields.services,
+    start: localIso(fields.start),
+    end: localIso(fields.end),
+    url: fields.url,
+    impact: fields.impact,
+    timeText: fields.timeText,
+    ...(unknownServices.length ? { unknownServices } : {}),
+  };
+}
+
+export function eventJson(e: Event) {
   return {
     id: e.id,
-    key: e.key,
-    source: e.sourceId,
-    kind: e.kind,
-    status: e.status,
-    title: e.title,
-    services: e.services,
-    start: e.start,
-    end: e.end,
-    url: e.url,
-    impact: e.impact,
-    timeText: e.timeText,
+    ...itemJson(e, e.sourceId),
     listed: e.vanishedAt === null,
     firstSeen: localIso(e.firstSeenAt),
     lastSeen: localIso(e.lastSeenAt),
@@ -24,7 +37,15 @@ export function eventJson(e: EventRow) {
   };
 }
 
-export function changeJson(c: ChangeRow) {
+/** Times inside a change's before/after get the offset too. */
+function valuesJson(values: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (!values) return null;
+  const out = { ...values };
+  for (const f of ['start', 'end'] as const) if (typeof out[f] === 'string') out[f] = localIso(out[f]);
+  return out;
+}
+
+export function changeJson(c: Change) {
   return {
     id: c.id,
     eventId: c.eventId,
@@ -33,7 +54,46 @@ export function changeJson(c: ChangeRow) {
     at: localIso(c.at),
     runId: c.runId,
     baseline: c.baseline,
-    before: c.before,
-    after: c.after,
+    before: valuesJson(c.before),
+    after: valuesJson(c.after),
+  };
+}
+
+/** The message shape of the contract, plus delivery details. */
+export function messageJson(m: OutboxMessage) {
+  return {
+    id: m.id,
+    to: m.to,
+    subject: m.subject,
+    kind: m.kind,
+    status: m.status,
+    attempts: m.attempts,
+    sentAt: localIso(m.sentAt),
+    messageId: m.messageId,
+    key: m.key,
+    createdAt: localIso(m.createdAt),
+    lastError: m.lastError,
+    transport: m.transport,
+    originalId: m.originalId,
+    reason: m.reason,
+    requestedBy: m.requestedBy,
+  };
+}
+
+/** A source's health, as `driftkoll sources --json` prints it. */
+export function sourceJson(s: SourceState) {
+  return {
+    id: s.id,
+    adapter: s.adapter,
+    url: s.url,
+    healthy: isSourceHealthy(s),
+    lastPoll: localIso(s.lastPollAt),
+    lastSuccess: localIso(s.lastSuccessAt),
+    lastFailure: localIso(s.lastFailureAt),
+    lastError: s.lastError,
+    consecutiveFailures: s.consecutiveFailures,
+    itemsFound: s.itemsFound,
+    unknownServices: s.unknownServices,
+    warnings: s.warnings,
   };
 }

@@ -122,12 +122,13 @@ export class Catalogue {
     return this.ids.get(id);
   }
 
-  /** Display name for an id; for `unknown:<slug>` ids the slug, de-slugged. */
+  /** Display name for an id; for `unknown:<slug>` ids the slug de-slugged and capitalised ("Rehabstod webb"). */
   nameOf(id: string): string {
     const s = this.ids.get(id);
     if (s) return s.name;
-    if (id.startsWith('unknown:')) return id.slice('unknown:'.length).replace(/-+/g, ' ');
-    return id;
+    if (!id.startsWith('unknown:')) return id;
+    const words = id.slice('unknown:'.length).replace(/-+/g, ' ').trim();
+    return words.charAt(0).toLocaleUpperCase('sv') + words.slice(1);
   }
 
   /** The id for one service name, or undefined. */

@@ -1,4 +1,4 @@
-/** Shared shapes of the pipeline: what adapters emit, what the store keeps. */
+/** Shared words and shapes of the pipeline: kinds, statuses, cadences, and what adapters emit. */
 
 export const KINDS = ['disruption', 'maintenance', 'release'] as const;
 export type Kind = (typeof KINDS)[number];
@@ -44,12 +44,6 @@ export interface ParsedItem {
   details: string | null;
 }
 
-/** A parsed item with its identity, as printed by `driftkoll parse`. */
-export interface Item extends Omit<ParsedItem, 'unknownServices' | 'details' | 'guid'> {
-  key: string;
-  source: string;
-  unknownServices?: string[];
-}
 
 /** What a parser returns: items, plus whether the page explicitly said "nothing to report". */
 export interface ParseResult {
@@ -59,3 +53,12 @@ export interface ParseResult {
   /** Items that were dropped, with why; never fatal on their own. */
   warnings: string[];
 }
+
+export const CADENCES = ['immediate', 'daily', 'weekly'] as const;
+/** How often a subscriber hears: an alert per change, or a daily or weekly digest. */
+export type Cadence = (typeof CADENCES)[number];
+/** The cadences that get a digest. */
+export type DigestCadence = Exclude<Cadence, 'immediate'>;
+
+/** `'all'`, or the catalogue ids a unit or subscriber follows. */
+export type ServiceSelection = 'all' | string[];

@@ -1,90 +1,119 @@
 /**
- * What a message is made from. The notify stage builds these from the store; the
- * renderer turns them into subject, HTML and text; the outbox keeps them as JSON so
- * a message can be previewed again or resent with a note.
+ * What a message is made from. The notify stage builds these from domain events; the
+ * renderer turns them into subject, HTML and text; the outbox keeps them as JSON so a
+ * message can be previewed again or resent with a note. The schemas are the one
+ * definition: the types below are inferred from them, and a stored message's data is
+ * read back through them (readMessageData), so an older row re-renders or fails clearly.
  */
-import type { ChangeType } from '../domain/types.js';
-import type { EventRow } from '../store/events.repo.js';
+import { z } from 'zod';
+import { DriftkollError } from '../domain/errors.js';
+import type { Event } from '../domain/event.js';
+import { CHANGE_TYPES, KINDS, STATUSES } from '../domain/types.js';
 
-export interface MessageLinks {
+const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO time');
+
+/** The part of an event a mail shows: what it is, which services, when, and where to read more. */
+export const mailEventSchema = z.object({
+  id: z.number().int(),
+  sourceId: z.string(),
+  kind: z.enum(KINDS),
+  status: z.enum(STATUSES),
+  title: z.string(),
+  services: z.array(z.string()),
+  start: isoTime.nullable(),
+  end: isoTime.nullable(),
+  url: z.string().nullable(),
+  impact: z.string().nullable(),
+  timeText: z.string().nullable(),
+});
+export type MailEvent = z.infer<typeof mailEventSchema>;
+
+/** An event as mail shows it: only the fields above, so a stored message holds no more. */
+export function mailEvent(e: Event): MailEvent {
+  const { id, sourceId, kind, status, title, services, start, end, url, impact, timeText } = e;
+  return { id, sourceId, kind, status, title, services, start, end, url, impact, timeText };
+}
+
+export const messageLinksSchema = z.object({
   /** One-click unsubscribe page for this address (https). */
-  unsubscribe: string;
+  unsubscribe: z.string(),
   /** Where the recipient manages what they follow. */
-  manage: string;
+  manage: z.string(),
   /** The web app's status overview. */
-  web: string;
-}
-
-/** Set when an admin resends a copy. */
-export interface ResendNote {
-  reason: string;
-  /** ISO time the original was sent (or created, if never sent). */
-  originalAt: string;
-}
-
-interface Base {
-  to: string;
-  links: MessageLinks;
-  resend?: ResendNote;
-}
+  web: z.string(),
+});
+export type MessageLinks = z.infer<typeof messageLinksSchema>;
 
 /** Why a contact receives regional mail: their unit and role. */
-export interface Reason {
-  unit: string;
-  role: string;
-}
+export const reasonSchema = z.object({ unit: z.string(), role: z.string() });
+export type Reason = z.infer<typeof reasonSchema>;
+
+const base = {
+  to: z.string(),
+  links: messageLinksSchema,
+  /** Set when an admin resends a copy: why, and when the original was sent (or created). */
+  resend: z.object({ reason: z.string(), originalAt: isoTime }).optional(),
+};
 
 /** A window or release with what changed about it since the recipient's last digest. */
-export interface PlannedEntry {
-  event: EventRow;
+export const plannedEntrySchema = z.object({
+  event: mailEventSchema,
   /** new: first listed since last digest; rescheduled: times moved (previous holds the old ones); cancelled. */
-  note: 'new' | 'rescheduled' | 'cancelled' | null;
-  previous?: { start: string | null; end: string | null };
-}
+  note: z.enum(['new', 'rescheduled', 'cancelled']).nullable(),
+  previous: z.object({ start: isoTime.nullable(), end: isoTime.nullable() }).optional(),
+});
+export type PlannedEntry = z.infer<typeof plannedEntrySchema>;
 
-export interface DigestData extends Base {
-  template: 'digest';
-  cadence: 'daily' | 'weekly';
-  /** ISO: start of the period covered (the previous digest), or null for the first. */
-  since: string | null;
-  /** ISO: end of the period covered (now). */
-  until: string;
+export const digestDataSchema = z.object({
+  ...base,
+  template: z.literal('digest'),
+  cadence: z.enum(['daily', 'weekly']),
+  /** Start of the period covered (the previous digest), or null for the first. */
+  since: isoTime.nullable(),
+  /** End of the period covered (now). */
+  until: isoTime,
   /** Units and roles that make this address a contact (empty for a plain subscriber). */
-  reasons: Reason[];
+  reasons: z.array(reasonSchema),
   /** True when the address also follows services as a subscriber. */
-  subscribed: boolean;
-  /** Ongoing disruptions with their latest state. */
-  ongoing: EventRow[];
+  subscribed: z.boolean(),
+  ongoing: z.array(mailEventSchema),
   /** Disruptions resolved since the last digest. */
-  resolved: EventRow[];
+  resolved: z.array(mailEventSchema),
   /** Disruptions Inera stopped listing while still ongoing, since the last digest. */
-  vanished: EventRow[];
+  vanished: z.array(mailEventSchema),
   /** Service windows in the next 14 days (and cancelled ones since the last digest). */
-  windows: PlannedEntry[];
+  windows: z.array(plannedEntrySchema),
   /** Releases in the next 30 days. */
-  releases: PlannedEntry[];
-}
+  releases: z.array(plannedEntrySchema),
+});
+export type DigestData = z.infer<typeof digestDataSchema>;
 
-export interface AlertItem {
-  event: EventRow;
-  change: ChangeType;
+export const alertItemSchema = z.object({
+  event: mailEventSchema,
+  change: z.enum(CHANGE_TYPES),
   /** Values before the change, for "flyttad från … till …". */
-  before?: Record<string, unknown> | null;
-}
+  before: z.record(z.string(), z.unknown()).nullable().optional(),
+});
+export type AlertItem = z.infer<typeof alertItemSchema>;
 
-export interface AlertData extends Base {
-  template: 'alert';
-  reasons: Reason[];
-  items: AlertItem[];
-}
+export const alertDataSchema = z.object({ ...base, template: z.literal('alert'), reasons: z.array(reasonSchema), items: z.array(alertItemSchema) });
+export type AlertData = z.infer<typeof alertDataSchema>;
 
-export interface ReminderData extends Base {
-  template: 'reminder';
-  reasons: Reason[];
-  event: EventRow;
-}
+export const reminderDataSchema = z.object({ ...base, template: z.literal('reminder'), reasons: z.array(reasonSchema), event: mailEventSchema });
+export type ReminderData = z.infer<typeof reminderDataSchema>;
 
-export type MessageData = DigestData | AlertData | ReminderData;
+export const messageDataSchema = z.discriminatedUnion('template', [digestDataSchema, alertDataSchema, reminderDataSchema]);
+export type MessageData = z.infer<typeof messageDataSchema>;
+
+/** A stored message's data as this version reads it; a row it cannot read fails with the field and the problem. */
+export function readMessageData(raw: unknown, outboxId: number): MessageData {
+  const parsed = messageDataSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).slice(0, 3).join('; ');
+  throw new DriftkollError(`outbox message ${outboxId} was stored in a form this version cannot read (${problems})`, {
+    hint: 'it cannot be re-rendered; its stored HTML and text are still in the outbox',
+  });
+}
 
 export interface RenderContext {
   /** The injected clock's now: decides "no year when it is this year". */

@@ -7,15 +7,14 @@
 import { formatDate, formatDateTime, formatForecast, formatSince, formatWhen, isoWeek, listSv } from '../domain/format-sv.js';
 import type { ChangeType, Kind, Status } from '../domain/types.js';
 import { stripStatusPrefix } from '../domain/status-words.js';
-import type { EventRow } from '../store/events.repo.js';
 import { httpUrlOrNull } from '../util/urls.js';
-import type { AlertData, AlertItem, DigestData, MessageData, PlannedEntry, Reason, ReminderData, RenderContext } from './types.js';
+import type { AlertData, AlertItem, DigestData, MailEvent, MessageData, PlannedEntry, Reason, ReminderData, RenderContext } from './types.js';
 
 /** A link whose text makes sense on its own. */
 export interface LinkView { href: string; text: string }
 
 /** One event block: a heading and a short list of facts. */
-export interface EventView {
+export interface MailEventView {
   heading: string;
   /** What changed, first in the block: "Ny", "Flyttat från … till …". */
   change: string | null;
@@ -28,7 +27,7 @@ export interface EventView {
 }
 
 /** A part of the mail: an optional <h2> and its events (as <h3> under a heading, else <h2>). */
-export interface SectionView { heading: string | null; level: 2 | 3; events: EventView[] }
+export interface SectionView { heading: string | null; level: 2 | 3; events: MailEventView[] }
 
 /** Everything a template shows; the same object feeds the HTML and the text part. */
 export interface MailView {
@@ -93,16 +92,14 @@ const FIELD_WORDS: Record<string, string> = {
 
 const resolvedWord = (kind: Kind): string => (kind === 'disruption' ? 'Åtgärdad' : kind === 'maintenance' ? 'Avslutat' : 'Genomförd');
 
-function serviceNames(e: EventRow, ctx: RenderContext): string | null {
-  const names = e.services.map((id) =>
-    id.startsWith('unknown:') ? capitalise(id.slice(8).replace(/-+/g, ' ').trim()) : ctx.serviceName(id));
-  return names.length ? listSv(names.map(oneLine)) : null;
+function serviceNames(e: MailEvent, ctx: RenderContext): string | null {
+  return e.services.length ? listSv(e.services.map((id) => oneLine(ctx.serviceName(id)))) : null;
 }
 
 const capitalise = (s: string): string => s.charAt(0).toLocaleUpperCase('sv') + s.slice(1);
 
 /** "Flyttat från … till …" from the values before the change (only changed fields are in `before`). */
-function moved(e: EventRow, before: Record<string, unknown> | null | undefined, now: Date): string {
+function moved(e: MailEvent, before: Record<string, unknown> | null | undefined, now: Date): string {
   const old = (f: 'start' | 'end'): string | null =>
     before && f in before ? (typeof before[f] === 'string' ? (before[f] as string) : null) : e[f];
   const from = formatWhen(old('start'), old('end'), now);
@@ -129,11 +126,11 @@ function changeWords(item: AlertItem, now: Date): string {
 }
 
 /** One event as a block; `change` is the line that says what is new about it. */
-export function eventView(e: EventRow, ctx: RenderContext, change: string | null = null, vanished = false): EventView {
+export function eventView(e: MailEvent, ctx: RenderContext, change: string | null = null, vanished = false): MailEventView {
   const title = plainTitle(e.title);
   const names = serviceNames(e, ctx);
   const ongoingDisruption = e.kind === 'disruption' && e.status === 'ongoing';
-  let when: EventView['when'] = null;
+  let when: MailEventView['when'] = null;
   if (e.start) when = { label: 'När', text: ongoingDisruption ? formatSince(e.start, ctx.now) : formatWhen(e.start, e.end, ctx.now) };
   else if (e.timeText) when = { label: 'När (enligt Inera)', text: oneLine(e.timeText) };
   else if (e.end) when = { label: 'När', text: formatWhen(null, e.end, ctx.now) };
@@ -153,7 +150,7 @@ export function eventView(e: EventRow, ctx: RenderContext, change: string | null
 // ------------------------------------------------------------------ subjects
 
 /** "Störning i 1177 journal", or the plain title when no service is named. */
-function core(e: EventRow, ctx: RenderContext): string {
+function core(e: MailEvent, ctx: RenderContext): string {
   const names = serviceNames(e, ctx);
   return names ? `${NOUNS[e.kind].word} i ${names}` : plainTitle(e.title);
 }
@@ -222,7 +219,7 @@ const count = (n: number, one: string, many: string): string => `${n} ${n === 1 
 /** The digest: ongoing, resolved, no longer listed, windows in 14 days, releases in 30. */
 export function digestView(d: DigestData, ctx: RenderContext): MailView {
   const now = ctx.now;
-  const planned = (p: PlannedEntry): EventView => {
+  const planned = (p: PlannedEntry): MailEventView => {
     const e = p.event;
     const note = p.note === 'new' ? agree(e.kind, 'Ny', 'Nytt')
       : p.note === 'rescheduled' ? moved(e, p.previous ?? null, now)

@@ -3,10 +3,10 @@
  * cancelled or rescheduled service windows. One message per recipient per batch of
  * pending changes, enqueued in the same transaction that marks the changes handled.
  */
+import type { Change, Event } from '../domain/event.js';
 import type { ChangeType } from '../domain/types.js';
-import type { AlertData, AlertItem } from '../mail/types.js';
-import type { ChangeRow } from '../store/changes.repo.js';
-import { getEvent, type EventRow } from '../store/events.repo.js';
+import { mailEvent, type AlertData, type AlertItem } from '../mail/types.js';
+import { getEvent } from '../store/events.repo.js';
 import { anyHandled, listPendingChanges, markChangesHandled } from '../store/notifications.repo.js';
 import { enqueue } from '../store/outbox.repo.js';
 import { storedTime } from '../util/time.js';
@@ -19,7 +19,7 @@ export interface NotifyResult {
 }
 
 /** Is this change worth an immediate alert? Baseline changes never are. */
-export function alertWorthy(change: ChangeRow, event: EventRow, now: Date): boolean {
+function alertWorthy(change: Change, event: Event, now: Date): boolean {
   if (change.baseline) return false;
   if (event.kind === 'disruption') {
     if (change.type === 'vanished') return change.before?.status === 'ongoing';
@@ -47,7 +47,7 @@ export async function notifyPending(deps: NotifyDeps): Promise<NotifyResult> {
     const event = getEvent(db, change.eventId);
     if (!event || !alertWorthy(change, event, now)) continue;
     const prior = perEvent.get(event.id);
-    perEvent.set(event.id, { event, change: change.type, before: prior?.before ?? change.before });
+    perEvent.set(event.id, { event: mailEvent(event), change: change.type, before: prior?.before ?? change.before });
   }
 
   const inbox = new Map<string, { recipient: Recipient; items: AlertItem[] }>();

@@ -1,27 +1,14 @@
 /** Turns message data into a rendered outbox row: subject, HTML, text, headers, stable Message-ID. */
-import type { Config } from '../config/load.js';
-import type { Catalogue } from '../domain/services.js';
+import type { AppContext } from '../app/context.js';
+import type { MessageKind, NewMessage } from '../domain/message.js';
 import { buildHeaders, makeMessageId } from '../mail/deliver.js';
-import type { Renderer } from '../mail/render.js';
 import type { MessageData } from '../mail/types.js';
-import type { Db } from '../store/db.js';
-import type { NewMessage } from '../store/outbox.repo.js';
 import { ensureSecret } from '../store/settings.repo.js';
-import type { Clock } from '../util/clock.js';
-import type { Logger } from '../util/logger.js';
 import { storedTime } from '../util/time.js';
 import { linksFor, unsubscribeMailto } from './links.js';
 
-export interface NotifyDeps {
-  db: Db;
-  config: Config;
-  clock: Clock;
-  catalogue: Catalogue;
-  logger: Logger;
-  renderer: Renderer;
-}
-
-export type MessageKind = NewMessage['kind'];
+/** What the notify stage uses of the application context. */
+export type NotifyDeps = Pick<AppContext, 'db' | 'config' | 'clock' | 'catalogue' | 'logger' | 'renderer'>;
 
 /** Links for an address, signed with the installation's secret. */
 export function recipientLinks(deps: Pick<NotifyDeps, 'db' | 'config'>, email: string) {

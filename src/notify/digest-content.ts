@@ -3,10 +3,9 @@
  * listed since the last digest, service windows in the next 14 days and releases in
  * the next 30, with what changed about them. Pure: events and changes in, lists out.
  */
+import type { Change, Event } from '../domain/event.js';
 import type { Kind } from '../domain/types.js';
-import type { PlannedEntry } from '../mail/types.js';
-import type { ChangeRow } from '../store/changes.repo.js';
-import type { EventRow } from '../store/events.repo.js';
+import { mailEvent, type MailEvent, type PlannedEntry } from '../mail/types.js';
 
 const DAY = 86_400_000;
 export const WINDOW_DAYS = 14;
@@ -19,21 +18,21 @@ export interface Interest {
 }
 
 export interface DigestContent {
-  ongoing: EventRow[];
-  resolved: EventRow[];
-  vanished: EventRow[];
+  ongoing: MailEvent[];
+  resolved: MailEvent[];
+  vanished: MailEvent[];
   windows: PlannedEntry[];
   releases: PlannedEntry[];
 }
 
 /** Events and their changes within (since, until], indexed once and shared by every recipient. */
 export interface DigestSnapshot {
-  events: EventRow[];
-  changesByEvent: Map<number, ChangeRow[]>;
+  events: Event[];
+  changesByEvent: Map<number, Change[]>;
 }
 
-export function snapshot(events: EventRow[], changes: ChangeRow[]): DigestSnapshot {
-  const changesByEvent = new Map<number, ChangeRow[]>();
+export function snapshot(events: Event[], changes: Change[]): DigestSnapshot {
+  const changesByEvent = new Map<number, Change[]>();
   for (const c of changes) {
     const list = changesByEvent.get(c.eventId) ?? [];
     list.push(c);
@@ -42,7 +41,7 @@ export function snapshot(events: EventRow[], changes: ChangeRow[]): DigestSnapsh
   return { events, changesByEvent };
 }
 
-function concerns(e: EventRow, interest: Interest): boolean {
+function concerns(e: Event, interest: Interest): boolean {
   if (!interest.kinds.has(e.kind)) return false;
   return interest.services === 'all' || e.services.some((s) => (interest.services as Set<string>).has(s));
 }
@@ -51,7 +50,7 @@ function concerns(e: EventRow, interest: Interest): boolean {
 export function digestContent(snap: DigestSnapshot, interest: Interest, since: Date, until: Date): DigestContent {
   const from = since.getTime();
   const to = until.getTime();
-  const within = (e: EventRow) =>
+  const within = (e: Event) =>
     (snap.changesByEvent.get(e.id) ?? []).filter((c) => {
       const t = Date.parse(c.at);
       return t > from && t <= to;
@@ -61,9 +60,9 @@ export function digestContent(snap: DigestSnapshot, interest: Interest, since: D
     if (!concerns(e, interest)) continue;
     const recent = within(e);
     if (e.kind === 'disruption') {
-      if (e.vanishedAt === null && e.status === 'ongoing') out.ongoing.push(e);
-      else if (e.status === 'resolved' && recent.some((c) => c.type === 'resolved')) out.resolved.push(e);
-      else if (e.vanishedAt !== null && recent.some((c) => c.type === 'vanished' && c.before?.status === 'ongoing')) out.vanished.push(e);
+      if (e.vanishedAt === null && e.status === 'ongoing') out.ongoing.push(mailEvent(e));
+      else if (e.status === 'resolved' && recent.some((c) => c.type === 'resolved')) out.resolved.push(mailEvent(e));
+      else if (e.vanishedAt !== null && recent.some((c) => c.type === 'vanished' && c.before?.status === 'ongoing')) out.vanished.push(mailEvent(e));
       continue;
     }
     const entry = plannedEntry(e, recent, to, e.kind === 'maintenance' ? WINDOW_DAYS : RELEASE_DAYS);
@@ -76,17 +75,17 @@ export function digestContent(snap: DigestSnapshot, interest: Interest, since: D
   return out;
 }
 
-function plannedEntry(e: EventRow, recent: ChangeRow[], now: number, days: number): PlannedEntry | null {
+function plannedEntry(e: Event, recent: Change[], now: number, days: number): PlannedEntry | null {
   if (e.status === 'cancelled') {
-    return recent.some((c) => c.type === 'cancelled') && upcoming(e, now, Infinity) ? { event: e, note: 'cancelled' } : null;
+    return recent.some((c) => c.type === 'cancelled') && upcoming(e, now, Infinity) ? { event: mailEvent(e), note: 'cancelled' } : null;
   }
   if (e.vanishedAt !== null || e.status !== 'planned' || !upcoming(e, now, days)) return null;
   const moved = recent.find((c) => c.type === 'rescheduled');
-  if (recent.some((c) => c.type === 'created' && !c.baseline)) return { event: e, note: 'new' };
+  if (recent.some((c) => c.type === 'created' && !c.baseline)) return { event: mailEvent(e), note: 'new' };
   if (moved) {
     const before = moved.before ?? {};
     return {
-      event: e,
+      event: mailEvent(e),
       note: 'rescheduled',
       previous: {
         start: 'start' in before ? (before.start as string | null) : e.start,
@@ -94,11 +93,11 @@ function plannedEntry(e: EventRow, recent: ChangeRow[], now: number, days: numbe
       },
     };
   }
-  return { event: e, note: null };
+  return { event: mailEvent(e), note: null };
 }
 
 /** Not over yet, and starting within `days` (an item with no time at all is listed). */
-function upcoming(e: EventRow, now: number, days: number): boolean {
+function upcoming(e: Event, now: number, days: number): boolean {
   if (!e.start) return true;
   const start = Date.parse(e.start);
   const end = e.end ? Date.parse(e.end) : start;

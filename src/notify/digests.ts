@@ -3,13 +3,14 @@
  * previous digest. The slot is part of the idempotency key, so a second run in the
  * same slot sends nothing and a manual run between slots counts for the latest slot.
  */
-import { KINDS, type Kind } from '../domain/types.js';
+import { KINDS, type DigestCadence, type Kind } from '../domain/types.js';
 import type { DigestData, Reason } from '../mail/types.js';
 import { listChanges } from '../store/changes.repo.js';
-import { lastCoveredTo, recordDigest, type DigestCadence } from '../store/digests.repo.js';
+import { lastCoveredTo, recordDigest } from '../store/digests.repo.js';
 import { allContacts } from '../store/directory.repo.js';
 import { listEvents } from '../store/events.repo.js';
-import { enqueue, hasMessageKey, type NewMessage } from '../store/outbox.repo.js';
+import type { NewMessage } from '../domain/message.js';
+import { enqueue, hasMessageKey } from '../store/outbox.repo.js';
 import { isSuppressed, listSubscriptions } from '../store/subscriptions.repo.js';
 import { compose, recipientLinks, type NotifyDeps } from './compose.js';
 import { digestContent, isEmpty, snapshot, type Interest } from './digest-content.js';

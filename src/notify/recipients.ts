@@ -3,11 +3,11 @@
  * of the event's services, and the subscribers of those services; one entry per
  * address (case-insensitive), suppressed addresses left out.
  */
-import type { Kind } from '../domain/types.js';
+import type { Cadence, Kind } from '../domain/types.js';
 import type { Reason } from '../mail/types.js';
 import type { Db } from '../store/db.js';
 import { contactsForServices } from '../store/directory.repo.js';
-import { isSuppressed, subscribersFor, type Cadence } from '../store/subscriptions.repo.js';
+import { isSuppressed, subscribersFor } from '../store/subscriptions.repo.js';
 
 export interface Recipient {
   email: string;

@@ -3,7 +3,7 @@
  * 24 h) is reminded once per recipient; the key holds the start, so a rescheduled
  * window is reminded again for its new time.
  */
-import type { ReminderData } from '../mail/types.js';
+import { mailEvent, type ReminderData } from '../mail/types.js';
 import { listEvents } from '../store/events.repo.js';
 import { enqueue, hasMessageKey } from '../store/outbox.repo.js';
 import { compose, recipientLinks, type NotifyDeps } from './compose.js';
@@ -22,7 +22,7 @@ export async function sendReminders(deps: NotifyDeps): Promise<number> {
   const messages = [];
   for (const event of due) {
     for (const r of recipientsFor(db, event, { contacts: true, cadences: ['immediate', 'daily'] })) {
-      const data: ReminderData = { template: 'reminder', to: r.email, links: recipientLinks(deps, r.email), reasons: r.reasons, event };
+      const data: ReminderData = { template: 'reminder', to: r.email, links: recipientLinks(deps, r.email), reasons: r.reasons, event: mailEvent(event) };
       const key = `reminder:${r.email.toLowerCase()}:${event.id}:${new Date(event.start!).toISOString()}`;
       messages.push({ key, data });
     }

@@ -1,6 +1,6 @@
 /** Manual resends: a new message referencing the original, with who asked, when and why. */
 import { UsageError } from '../domain/errors.js';
-import type { MessageData } from '../mail/types.js';
+import { readMessageData, type MessageData } from '../mail/types.js';
 import { countResends, enqueue, getMessage } from '../store/outbox.repo.js';
 import { compose, recipientLinks, type NotifyDeps } from './compose.js';
 
@@ -19,16 +19,16 @@ export async function resendMessage(deps: NotifyDeps, req: ResendRequest): Promi
   if (!req.reason.trim()) throw new UsageError('a resend needs a reason (--reason)');
   const to = req.to?.trim() || original.to;
   if (!/^[^\s@<>]+@[^\s@<>]+$/.test(to)) throw new UsageError(`not an e-mail address: ${to}`);
-  const source = original.data as unknown as MessageData;
-  const data = {
+  const source = readMessageData(original.data, original.id);
+  const data: MessageData = {
     ...source,
     to,
     links: recipientLinks(deps, to),
     resend: { reason: req.reason.trim(), originalAt: original.sentAt ?? original.createdAt },
-  } as MessageData;
+  };
   const key = `resend:${original.id}:${countResends(db, original.id) + 1}`;
   const row = await compose(deps, 'resend', key, data, { originalId: original.id, requestedBy: req.requestedBy, reason: req.reason.trim() });
   const { id } = enqueue(db, row);
-  logger.info({ messageId: id, originalId: original.id, to, requestedBy: req.requestedBy, reason: req.reason }, 'resend enqueued');
+  logger.info({ outboxId: id, originalId: original.id, to, requestedBy: req.requestedBy, reason: req.reason }, 'resend enqueued');
   return id;
 }

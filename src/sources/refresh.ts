@@ -3,31 +3,25 @@
  * Expected failures come back as a typed result; stored state changes only when a
  * healthy page was read, and then in one transaction.
  */
-import type { Config, SourceConfig } from '../config/load.js';
+import type { AppContext } from '../app/context.js';
+import type { SourceConfig } from '../config/load.js';
 import { describeError, ParseError } from '../domain/errors.js';
 import { diffSource } from '../domain/diff.js';
-import type { Catalogue } from '../domain/services.js';
+import type { EventFields } from '../domain/event.js';
 import { insertChange } from '../store/changes.repo.js';
 import type { Db } from '../store/db.js';
-import { insertEvent, listEventsBySource, markEventMissing, updateEventSeen, type EventFields } from '../store/events.repo.js';
+import { insertEvent, listEventsBySource, markEventMissing, updateEventSeen } from '../store/events.repo.js';
 import { finishRun, startRun, type PollOutcome } from '../store/runs.repo.js';
 import { getSource, markSourceFailed, markSourceHealthy, upsertSource } from '../store/sources.repo.js';
-import type { Clock } from '../util/clock.js';
-import type { Logger } from '../util/logger.js';
 import { storedTime } from '../util/time.js';
 import { getAdapter } from './adapters/index.js';
 import { fetchPage, type FetchResult } from './fetch.js';
 import { keyItems } from './identity.js';
 
-export interface RefreshDeps {
-  db: Db;
-  config: Config;
-  clock: Clock;
-  catalogue: Catalogue;
-  logger: Logger;
-  /** Test seam: how pages are fetched. */
+/** What a poll uses of the application context, and a test seam for fetching. */
+export type RefreshDeps = Pick<AppContext, 'db' | 'config' | 'clock' | 'catalogue' | 'logger'> & {
   fetch?: typeof fetchPage;
-}
+};
 
 export interface RefreshResult {
   sourceId: string;

@@ -1,35 +1,12 @@
 /** SQL for changes: the append-only history of every event. */
-import type { ChangeType } from '../domain/types.js';
+import type { Change, NewChange } from '../domain/event.js';
 import type { Db } from './db.js';
-
-export interface ChangeRow {
-  id: number;
-  eventId: number;
-  runId: number | null;
-  type: ChangeType;
-  fields: string[];
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-  at: string;
-  baseline: boolean;
-}
-
-export interface NewChange {
-  eventId: number;
-  runId: number | null;
-  type: ChangeType;
-  fields: string[];
-  before?: Record<string, unknown> | null;
-  after?: Record<string, unknown> | null;
-  at: string;
-  baseline: boolean;
-}
 
 const SELECT = `SELECT id, event_id AS eventId, run_id AS runId, type, fields, before, after, at, baseline FROM changes`;
 
-function fromRow(row: Record<string, unknown>): ChangeRow {
+function fromRow(row: Record<string, unknown>): Change {
   return {
-    ...(row as unknown as ChangeRow),
+    ...(row as unknown as Change),
     fields: JSON.parse(row.fields as string) as string[],
     before: row.before ? (JSON.parse(row.before as string) as Record<string, unknown>) : null,
     after: row.after ? (JSON.parse(row.after as string) as Record<string, unknown>) : null,
@@ -55,7 +32,7 @@ export function insertChange(db: Db, c: NewChange): number {
 }
 
 /** Changes in id order, optionally at or after an instant (`at` is stored as UTC ISO, so strings compare as times). */
-export function listChanges(db: Db, opts: { since?: Date; sinceId?: number; eventId?: number; runId?: number } = {}): ChangeRow[] {
+export function listChanges(db: Db, opts: { since?: Date; sinceId?: number; eventId?: number; runId?: number } = {}): Change[] {
   return (
     db
       .prepare(

@@ -1,7 +1,6 @@
 /** SQL for digest_log: the last digest each address received, per cadence. */
+import type { DigestCadence } from '../domain/types.js';
 import type { Db } from './db.js';
-
-export type DigestCadence = 'daily' | 'weekly';
 
 /** Where the next digest to this address starts: the end of the last one, or undefined. */
 export function lastCoveredTo(db: Db, email: string, cadence: DigestCadence): string | undefined {

@@ -1,15 +1,14 @@
 /** SQL for the regional directory: the units table and the contacts that belong to each unit. */
+import type { ServiceSelection } from '../domain/types.js';
 import type { Db } from './db.js';
 
 export type UnitType = 'administration' | 'object';
-/** `'all'`, or the catalogue ids a unit follows. */
-export type UnitServices = 'all' | string[];
 
 export interface UnitRow {
   id: string;
   name: string;
   type: UnitType;
-  services: UnitServices;
+  services: ServiceSelection;
 }
 
 export interface ContactRow {
@@ -35,14 +34,14 @@ export interface UnitContact {
   unitId: string;
   unit: string;
   unitType: UnitType;
-  unitServices: UnitServices;
+  unitServices: ServiceSelection;
 }
 
 /** One address with every unit that lists it; services is the union over those units. */
 export interface DirectoryRecipient {
   email: string;
   reasons: { unitId: string; unit: string; role: string }[];
-  services: UnitServices;
+  services: ServiceSelection;
   /** 'easit' when any unit lists the address as an Easit inbox, else 'email'. */
   channel: string;
 }
@@ -53,11 +52,11 @@ const SERVICES_JSON = `CASE WHEN u.services = 'all' THEN '[]' ELSE u.services EN
 const CONTACT_SELECT = `SELECT c.email, c.role, c.name, c.channel, u.id AS unitId, u.name AS unit, u.type AS unitType,
   u.services AS unitServices FROM contacts c JOIN units u ON u.id = c.unit_id`;
 
-function encodeServices(s: UnitServices): string {
+function encodeServices(s: ServiceSelection): string {
   return s === 'all' ? 'all' : JSON.stringify(s);
 }
 
-function decodeServices(text: string): UnitServices {
+function decodeServices(text: string): ServiceSelection {
   return text === 'all' ? 'all' : (JSON.parse(text) as string[]);
 }
 

@@ -1,57 +1,30 @@
-/** SQL for events: the current state of every item a source has listed. */
-import type { Kind, Status } from '../domain/types.js';
+/** SQL for events: the current state of every item a source has listed. Instants are stored as UTC ISO. */
+import type { Event, EventFields } from '../domain/event.js';
 import type { Db } from './db.js';
-
-export interface EventRow {
-  id: number;
-  sourceId: string;
-  key: string;
-  kind: Kind;
-  status: Status;
-  title: string;
-  services: string[];
-  start: string | null;
-  end: string | null;
-  url: string | null;
-  impact: string | null;
-  timeText: string | null;
-  details: string | null;
-  guid: string | null;
-  firstSeenAt: string;
-  lastSeenAt: string;
-  missingPolls: number;
-  vanishedAt: string | null;
-}
-
-/** The fields an item carries into its event row. */
-export type EventFields = Pick<
-  EventRow,
-  'key' | 'kind' | 'status' | 'title' | 'services' | 'start' | 'end' | 'url' | 'impact' | 'timeText' | 'details' | 'guid'
->;
 
 const SELECT = `SELECT id, source_id AS sourceId, key, kind, status, title, services, start, end, url, impact,
   time_text AS timeText, details, guid, first_seen_at AS firstSeenAt, last_seen_at AS lastSeenAt,
   missing_polls AS missingPolls, vanished_at AS vanishedAt FROM events`;
 
-function fromRow(row: Record<string, unknown>): EventRow {
-  return { ...(row as unknown as EventRow), services: JSON.parse(row.services as string) as string[] };
+function fromRow(row: Record<string, unknown>): Event {
+  return { ...(row as unknown as Event), services: JSON.parse(row.services as string) as string[] };
 }
 
 function params(f: EventFields) {
   return { ...f, services: JSON.stringify(f.services) };
 }
 
-export function listEventsBySource(db: Db, sourceId: string): EventRow[] {
+export function listEventsBySource(db: Db, sourceId: string): Event[] {
   return (db.prepare(`${SELECT} WHERE source_id = ? ORDER BY id`).all(sourceId) as Record<string, unknown>[]).map(fromRow);
 }
 
-export function getEvent(db: Db, id: number): EventRow | undefined {
+export function getEvent(db: Db, id: number): Event | undefined {
   const row = db.prepare(`${SELECT} WHERE id = ?`).get(id) as Record<string, unknown> | undefined;
   return row ? fromRow(row) : undefined;
 }
 
 /** Every event, newest first; optionally only those still listed. */
-export function listEvents(db: Db, opts: { listedOnly?: boolean } = {}): EventRow[] {
+export function listEvents(db: Db, opts: { listedOnly?: boolean } = {}): Event[] {
   const where = opts.listedOnly ? 'WHERE vanished_at IS NULL' : '';
   return (db.prepare(`${SELECT} ${where} ORDER BY COALESCE(start, first_seen_at) DESC, id DESC`).all() as Record<string, unknown>[]).map(fromRow);
 }

@@ -1,10 +1,10 @@
 /** SQL for change_notifications: which changes the alert stage has handled. */
-import type { ChangeRow } from './changes.repo.js';
+import type { Change } from '../domain/event.js';
 import { listChanges } from './changes.repo.js';
 import type { Db } from './db.js';
 
 /** Changes not yet handled by the alert stage, in id order. */
-export function listPendingChanges(db: Db): ChangeRow[] {
+export function listPendingChanges(db: Db): Change[] {
   const ids = db
     .prepare('SELECT c.id FROM changes c LEFT JOIN change_notifications n ON n.change_id = c.id WHERE n.change_id IS NULL ORDER BY c.id')
     .pluck()

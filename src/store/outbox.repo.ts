@@ -1,91 +1,16 @@
 /** SQL for the outbox table: enqueue once per idempotency key, claim due rows, record each attempt. */
+import type { MessageKind, MessageStatus, NewMessage, OutboxMessage } from '../domain/message.js';
 import type { Db } from './db.js';
-import { localIso } from '../util/time.js';
-
-/** What a message is; `resend` is an admin's copy of another. */
-export type MessageKind = 'alert' | 'digest' | 'reminder' | 'resend';
-/** queued → sending → sent | failed; a temporary failure goes back to queued. */
-export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed';
-
-/** A message to enqueue: everything needed to send it, preview it again or resend it. */
-export interface NewMessage {
-  /** Idempotency key (digest:<to>:<cadence>:<slot>, alert:<to>:<batch>, …): one row per key, ever. */
-  key: string;
-  kind: MessageKind;
-  to: string;
-  from: string;
-  replyTo: string | null;
-  subject: string;
-  html: string;
-  text: string;
-  /** Extra headers sent as they are (List-Unsubscribe, Auto-Submitted, …). */
-  headers: Record<string, string>;
-  /** The Message-ID header value with angle brackets, stable for the key. */
-  messageId: string;
-  template: string;
-  data: object;
-  /** Stored time (UTC ISO); also the first time the message is due. */
-  createdAt: string;
-  originalId?: number | null;
-  requestedBy?: string | null;
-  reason?: string | null;
-}
-
-/** One outbox row, camelCased, with `headers` and `data` parsed back from JSON. */
-export interface OutboxRow {
-  id: number;
-  key: string;
-  kind: MessageKind;
-  to: string;
-  from: string;
-  replyTo: string | null;
-  subject: string;
-  html: string;
-  text: string;
-  headers: Record<string, string>;
-  messageId: string;
-  template: string;
-  data: Record<string, unknown>;
-  status: MessageStatus;
-  attempts: number;
-  nextAttemptAt: string;
-  lastError: string | null;
-  transport: string | null;
-  createdAt: string;
-  sentAt: string | null;
-  originalId: number | null;
-  requestedBy: string | null;
-  reason: string | null;
-}
-
-/** The message shape of the JSON contract (DESIGN.md), plus delivery details for the admin UI. */
-export interface OutboxJson {
-  id: number;
-  to: string;
-  subject: string;
-  kind: MessageKind;
-  status: MessageStatus;
-  attempts: number;
-  sentAt: string | null;
-  messageId: string;
-  key: string;
-  createdAt: string | null;
-  lastError: string | null;
-  transport: string | null;
-  originalId: number | null;
-  reason: string | null;
-  requestedBy: string | null;
-}
 
 const SELECT = `SELECT id, idempotency_key AS key, kind, to_address AS "to", from_address AS "from",
   reply_to AS replyTo, subject, html, text, headers, message_id AS messageId, template, data, status,
   attempts, next_attempt_at AS nextAttemptAt, last_error AS lastError, transport, created_at AS createdAt,
   sent_at AS sentAt, original_id AS originalId, requested_by AS requestedBy, reason FROM outbox`;
 
-function fromRow(row: Record<string, unknown> | undefined): OutboxRow | undefined {
+function fromRow(row: Record<string, unknown> | undefined): OutboxMessage | undefined {
   if (!row) return undefined;
   return {
-    ...(row as unknown as OutboxRow),
+    ...(row as unknown as OutboxMessage),
     headers: JSON.parse(row.headers as string) as Record<string, string>,
     data: JSON.parse(row.data as string) as Record<string, unknown>,
   };
@@ -138,7 +63,7 @@ export function hasMessageKey(db: Db, key: string): boolean {
  * Claims up to `limit` queued rows due at `now`, oldest first, by setting them to `sending`
  * in one write transaction, so two workers never claim the same row.
  */
-export function claimDue(db: Db, now: string, limit: number): OutboxRow[] {
+export function claimDue(db: Db, now: string, limit: number): OutboxMessage[] {
   // Ids first, from the outbox_due index alone (ids grow with enqueue time, so this is
   // oldest first): sorting whole rows would read every queued message's HTML each claim.
   const due = db
@@ -229,7 +154,7 @@ export function requeueStuck(db: Db, claimedBefore?: string): number {
 }
 
 /** One message by id, or undefined. */
-export function getMessage(db: Db, id: number): OutboxRow | undefined {
+export function getMessage(db: Db, id: number): OutboxMessage | undefined {
   return fromRow(db.prepare(`${SELECT} WHERE id = ?`).get(id) as Record<string, unknown> | undefined);
 }
 
@@ -237,7 +162,7 @@ export function getMessage(db: Db, id: number): OutboxRow | undefined {
 export function listMessages(
   db: Db,
   opts: { limit?: number; status?: MessageStatus; kind?: MessageKind; to?: string } = {},
-): OutboxRow[] {
+): OutboxMessage[] {
   const rows = db
     .prepare(
       `${SELECT} WHERE (@status IS NULL OR status = @status) AND (@kind IS NULL OR kind = @kind)
@@ -251,25 +176,4 @@ export function listMessages(
 /** How many copies of a message have been resent; numbers the next resend's key. */
 export function countResends(db: Db, originalId: number): number {
   return (db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE original_id = ?').get(originalId) as { n: number }).n;
-}
-
-/** The row in the contract's message shape, times with the Stockholm offset. */
-export function outboxJson(row: OutboxRow): OutboxJson {
-  return {
-    id: row.id,
-    to: row.to,
-    subject: row.subject,
-    kind: row.kind,
-    status: row.status,
-    attempts: row.attempts,
-    sentAt: localIso(row.sentAt),
-    messageId: row.messageId,
-    key: row.key,
-    createdAt: localIso(row.createdAt),
-    lastError: row.lastError,
-    transport: row.transport,
-    originalId: row.originalId,
-    reason: row.reason,
-    requestedBy: row.requestedBy,
-  };
 }

@@ -11,11 +11,6 @@ export function getSetting(db: Db, key: string): string | undefined {
   return row?.value;
 }
 
-/** Stores a value, replacing any earlier one. */
-export function setSetting(db: Db, key: string, value: string): void {
-  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
-}
-
 /**
  * The unsubscribe secret (32 random bytes, hex), created on first use and never replaced:
  * changing it would break every link already mailed. Safe against concurrent first calls.

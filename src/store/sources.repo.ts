@@ -1,39 +1,23 @@
 /** SQL for the sources table: health, conditional-GET validators and the baseline mark. */
+import type { SourceState } from '../domain/source-state.js';
 import type { Db } from './db.js';
-
-export interface SourceRow {
-  id: string;
-  adapter: string;
-  url: string;
-  etag: string | null;
-  lastModified: string | null;
-  baselineAt: string | null;
-  lastPollAt: string | null;
-  lastSuccessAt: string | null;
-  lastFailureAt: string | null;
-  lastError: string | null;
-  consecutiveFailures: number;
-  itemsFound: number | null;
-  unknownServices: string[];
-  warnings: string[];
-}
 
 const SELECT = `SELECT id, adapter, url, etag, last_modified AS lastModified, baseline_at AS baselineAt,
   last_poll_at AS lastPollAt, last_success_at AS lastSuccessAt, last_failure_at AS lastFailureAt,
   last_error AS lastError, consecutive_failures AS consecutiveFailures, items_found AS itemsFound,
   unknown_services AS unknownServices, warnings FROM sources`;
 
-function fromRow(row: Record<string, unknown> | undefined): SourceRow | undefined {
+function fromRow(row: Record<string, unknown> | undefined): SourceState | undefined {
   if (!row) return undefined;
   return {
-    ...(row as unknown as SourceRow),
+    ...(row as unknown as SourceState),
     unknownServices: JSON.parse(row.unknownServices as string) as string[],
     warnings: JSON.parse(row.warnings as string) as string[],
   };
 }
 
 /** Inserts the source if new; a changed URL or adapter resets the conditional-GET validators. */
-export function upsertSource(db: Db, s: { id: string; adapter: string; url: string }): SourceRow {
+export function upsertSource(db: Db, s: { id: string; adapter: string; url: string }): SourceState {
   db.prepare(
     `INSERT INTO sources (id, adapter, url) VALUES (@id, @adapter, @url)
      ON CONFLICT(id) DO UPDATE SET
@@ -44,11 +28,11 @@ export function upsertSource(db: Db, s: { id: string; adapter: string; url: stri
   return getSource(db, s.id)!;
 }
 
-export function getSource(db: Db, id: string): SourceRow | undefined {
+export function getSource(db: Db, id: string): SourceState | undefined {
   return fromRow(db.prepare(`${SELECT} WHERE id = ?`).get(id) as Record<string, unknown> | undefined);
 }
 
-export function listSources(db: Db): SourceRow[] {
+export function listSources(db: Db): SourceState[] {
   return (db.prepare(`${SELECT} ORDER BY id`).all() as Record<string, unknown>[]).map((r) => fromRow(r)!);
 }
 

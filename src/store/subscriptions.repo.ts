@@ -2,13 +2,8 @@
  * SQL for staff subscriptions (one row per address, edited in place) and for suppressions
  * (addresses that asked for no more mail, checked before every enqueue).
  */
-import { randomBytes } from 'node:crypto';
-import type { Kind } from '../domain/types.js';
+import type { Cadence, Kind } from '../domain/types.js';
 import type { Db } from './db.js';
-
-export const CADENCES = ['immediate', 'daily', 'weekly'] as const;
-/** How often a subscriber hears: an alert per change, or a daily or weekly digest. */
-export type Cadence = (typeof CADENCES)[number];
 
 export interface Subscription {
   id: number;
@@ -17,8 +12,6 @@ export interface Subscription {
   cadence: Cadence;
   kinds: Kind[];
   confirmed: boolean;
-  /** Random, url-safe; made once and kept across edits, so links already mailed keep working. */
-  token: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -32,13 +25,7 @@ export interface SubscriptionInput {
   confirmed?: boolean;
 }
 
-export interface Suppression {
-  email: string;
-  reason: string;
-  createdAt: string;
-}
-
-const SELECT = `SELECT id, email, services, cadence, kinds, confirmed, token, created_at AS createdAt,
+const SELECT = `SELECT id, email, services, cadence, kinds, confirmed, created_at AS createdAt,
   updated_at AS updatedAt FROM subscriptions`;
 
 function fromRow(row: Record<string, unknown> | undefined): Subscription | undefined {
@@ -51,19 +38,14 @@ function fromRow(row: Record<string, unknown> | undefined): Subscription | undef
   };
 }
 
-/** A fresh subscription token: 24 random bytes, base64url. */
-function newToken(): string {
-  return randomBytes(24).toString('base64url');
-}
-
 /**
  * Creates the address's subscription or edits it in place (addresses match case-insensitively).
- * The token and creation time are kept on an edit. `at` is a stored time (storedTime).
+ * The creation time is kept on an edit. `at` is a stored time (storedTime).
  */
 export function upsertSubscription(db: Db, s: SubscriptionInput, at: string): Subscription {
   db.prepare(
-    `INSERT INTO subscriptions (email, services, cadence, kinds, confirmed, token, created_at, updated_at)
-     VALUES (@email, @services, @cadence, @kinds, @confirmedNew, @token, @at, @at)
+    `INSERT INTO subscriptions (email, services, cadence, kinds, confirmed, created_at, updated_at)
+     VALUES (@email, @services, @cadence, @kinds, @confirmedNew, @at, @at)
      ON CONFLICT(email) DO UPDATE SET services = excluded.services, cadence = excluded.cadence, kinds = excluded.kinds,
        confirmed = COALESCE(@confirmedEdit, subscriptions.confirmed), updated_at = excluded.updated_at`,
   ).run({
@@ -73,7 +55,6 @@ export function upsertSubscription(db: Db, s: SubscriptionInput, at: string): Su
     kinds: JSON.stringify([...new Set(s.kinds)]),
     confirmedNew: s.confirmed ? 1 : 0,
     confirmedEdit: s.confirmed === undefined ? null : s.confirmed ? 1 : 0,
-    token: newToken(),
     at,
   });
   return getSubscriptionByEmail(db, s.email.trim())!;
@@ -82,17 +63,6 @@ export function upsertSubscription(db: Db, s: SubscriptionInput, at: string): Su
 /** The address's subscription (case-insensitive), or undefined. */
 export function getSubscriptionByEmail(db: Db, email: string): Subscription | undefined {
   return fromRow(db.prepare(`${SELECT} WHERE email = ?`).get(email.trim()) as Record<string, unknown> | undefined);
-}
-
-/** The subscription a link's token belongs to, or undefined. */
-export function getSubscriptionByToken(db: Db, token: string): Subscription | undefined {
-  return fromRow(db.prepare(`${SELECT} WHERE token = ?`).get(token) as Record<string, unknown> | undefined);
-}
-
-/** Marks the token's subscription confirmed (idempotent); undefined for an unknown token. */
-export function confirmSubscription(db: Db, token: string, at: string): Subscription | undefined {
-  db.prepare('UPDATE subscriptions SET confirmed = 1, updated_at = ? WHERE token = ? AND confirmed = 0').run(at, token);
-  return getSubscriptionByToken(db, token);
 }
 
 /** Deletes the address's subscription; false when it had none. */
@@ -135,13 +105,6 @@ export function suppress(db: Db, email: string, reason: string, at: string): boo
 /** True when the address (case-insensitive) asked for no more mail. */
 export function isSuppressed(db: Db, email: string): boolean {
   return db.prepare('SELECT 1 FROM suppressions WHERE email = ?').get(email.trim()) !== undefined;
-}
-
-/** The suppression record for the address, or undefined. */
-export function getSuppression(db: Db, email: string): Suppression | undefined {
-  return db.prepare('SELECT email, reason, created_at AS createdAt FROM suppressions WHERE email = ?').get(email.trim()) as
-    | Suppression
-    | undefined;
 }
 
 /** Lifts a suppression; false when there was none. */

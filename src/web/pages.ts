@@ -7,13 +7,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import type { AppContext } from '../cli/context.js';
+import type { AppContext } from '../app/context.js';
+import type { Event } from '../domain/event.js';
 import { formatDateTime, formatForecast, formatSince, formatWhen, listSv } from '../domain/format-sv.js';
-import type { Kind } from '../domain/types.js';
+import type { Cadence, Kind } from '../domain/types.js';
 import { contactsByEmail } from '../store/directory.repo.js';
-import { listEvents, type EventRow } from '../store/events.repo.js';
+import { listEvents } from '../store/events.repo.js';
 import { listSources } from '../store/sources.repo.js';
-import { getSubscriptionByEmail, isSuppressed, type Cadence } from '../store/subscriptions.repo.js';
+import { getSubscriptionByEmail, isSuppressed } from '../store/subscriptions.repo.js';
 import { packagePath } from '../util/paths.js';
 import { httpUrlOrNull } from '../util/urls.js';
 
@@ -32,7 +33,7 @@ export interface Site {
 }
 
 /** One event as the overview shows it. */
-export interface EventView {
+export interface OverviewEvent {
   id: number;
   title: string;
   services: string;
@@ -45,8 +46,8 @@ export interface EventView {
 
 /** The overview at `/`: ongoing disruptions, and windows and releases in the next 14 days. */
 export interface StatusView {
-  disruptions: EventView[];
-  upcoming: EventView[];
+  disruptions: OverviewEvent[];
+  upcoming: OverviewEvent[];
   checked: string | null;
   stale: boolean;
 }
@@ -122,7 +123,7 @@ export function createPages(site: Site, dir = packagePath('templates', 'web')): 
   };
 }
 
-function eventView(ctx: AppContext, e: EventRow, now: Date): EventView {
+function overviewEvent(ctx: Pick<AppContext, 'catalogue'>, e: Event, now: Date): OverviewEvent {
   return {
     id: e.id,
     title: e.title,
@@ -136,7 +137,7 @@ function eventView(ctx: AppContext, e: EventRow, now: Date): EventView {
 }
 
 /** Builds the overview from the events still listed by Inera, at the clock's now. */
-export function statusView(ctx: AppContext): StatusView {
+export function statusView(ctx: Pick<AppContext, 'db' | 'clock' | 'catalogue'>): StatusView {
   const now = ctx.clock.now();
   const nowMs = now.getTime();
   const horizon = nowMs + UPCOMING_DAYS * 24 * 60 * 60 * 1000;
@@ -154,15 +155,15 @@ export function statusView(ctx: AppContext): StatusView {
   const sources = listSources(ctx.db);
   const lastSuccess = sources.map((s) => s.lastSuccessAt).filter((t): t is string => t !== null).sort().at(-1);
   return {
-    disruptions: disruptions.map((e) => eventView(ctx, e, now)),
-    upcoming: upcoming.map((e) => eventView(ctx, e, now)),
+    disruptions: disruptions.map((e) => overviewEvent(ctx, e, now)),
+    upcoming: upcoming.map((e) => overviewEvent(ctx, e, now)),
     checked: lastSuccess ? formatDateTime(lastSuccess, now) : null,
     stale: sources.some((s) => s.consecutiveFailures >= STALE_AFTER_FAILURES),
   };
 }
 
 /** What the address gets as a unit contact and as a subscriber, and whether it has opted out. */
-export function subscriptionView(ctx: AppContext, email: string, token: string): SubscriptionView {
+export function subscriptionView(ctx: Pick<AppContext, 'db' | 'catalogue'>, email: string, token: string): SubscriptionView {
   const units = contactsByEmail(ctx.db, email).map((c) => ({ role: c.role, unit: c.unit }));
   const sub = getSubscriptionByEmail(ctx.db, email);
   return {

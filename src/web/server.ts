@@ -5,7 +5,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AppContext } from '../cli/context.js';
+import type { AppContext } from '../app/context.js';
+import { isSourceHealthy } from '../domain/source-state.js';
 import { DriftkollError } from '../domain/errors.js';
 import { verifyAddressToken } from '../notify/links.js';
 import { contactsByEmail } from '../store/directory.repo.js';
@@ -48,6 +49,9 @@ interface Route {
   handle(req: RouteRequest): Reply;
 }
 
+/** What the web app uses of the application context. */
+export type WebContext = Pick<AppContext, 'db' | 'config' | 'clock' | 'catalogue' | 'logger'>;
+
 /** The running web app. */
 export interface WebServer {
   url: string;
@@ -72,7 +76,7 @@ function isOneClick(form: URLSearchParams | null): boolean {
 }
 
 /** The route table. Token routes verify the HMAC before they read or write anything. */
-function buildRoutes(ctx: AppContext, pages: Pages, secret: string): Route[] {
+function buildRoutes(ctx: WebContext, pages: Pages, secret: string): Route[] {
   const { db, logger } = ctx;
   const badLink = () => html(404, pages.badLink());
   const now = () => storedTime(ctx.clock.now());
@@ -93,7 +97,7 @@ function buildRoutes(ctx: AppContext, pages: Pages, secret: string): Route[] {
       handle: () => {
         const sources = listSources(db).map((s) => ({
           id: s.id,
-          healthy: s.consecutiveFailures === 0 && s.lastSuccessAt !== null,
+          healthy: isSourceHealthy(s),
           lastSuccess: localIso(s.lastSuccessAt),
           consecutiveFailures: s.consecutiveFailures,
         }));
@@ -183,7 +187,7 @@ function send(res: ServerResponse, reply: Reply): void {
 }
 
 /** Matches the route, reads a POST body, and turns any failure into a logged 500. */
-async function dispatch(ctx: AppContext, pages: Pages, routes: Route[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function dispatch(ctx: WebContext, pages: Pages, routes: Route[], req: IncomingMessage, res: ServerResponse): Promise<void> {
   // Only the path: `new URL('//host/x', base)` would read a host out of it.
   const path = (req.url ?? '/').split('?')[0]!;
   // HEAD is GET without a body; node:http leaves the body out by itself.
@@ -226,7 +230,7 @@ function urlFor(host: string | undefined, port: number): string {
  * (default: every interface). Resolves once it listens; `close` stops taking connections and
  * waits for the requests in flight.
  */
-export async function startWebServer(ctx: AppContext, opts: { port?: number; host?: string } = {}): Promise<WebServer> {
+export async function startWebServer(ctx: WebContext, opts: { port?: number; host?: string } = {}): Promise<WebServer> {
   const pages = createPages({ name: ctx.config.sender.name, replyTo: ctx.config.sender.replyTo });
   // Created once and never replaced (links already mailed depend on it), so it can be read once.
   const secret = ensureSecret(ctx.db);

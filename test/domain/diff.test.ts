@@ -1,10 +1,10 @@
 /** The pure diff: key matching, soft matching of content-keyed items, and what must not merge. */
 import { describe, expect, it } from 'vitest';
 import { diffSource, titleSimilarity } from '../../src/domain/diff.js';
-import type { EventFields, EventRow } from '../../src/store/events.repo.js';
+import type { Event, EventFields } from '../../src/domain/event.js';
 
 let nextId = 1;
-function stored(f: Partial<EventRow>): EventRow {
+function stored(f: Partial<Event>): Event {
   return {
     id: nextId++,
     sourceId: 's',

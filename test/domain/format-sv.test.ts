@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatForecast, formatSince, formatTime, formatWhen, isoWeek } from '../../src/domain/format-sv.js';
+import { formatDate, formatDateTime, formatForecast, formatSince, formatWhen, isoWeek } from '../../src/domain/format-sv.js';
 
 /** Tuesday 24 November 2026, 09.30 in Stockholm. */
 const NOW = new Date('2026-11-24T09:30:00+01:00');
@@ -70,18 +70,14 @@ describe('formatForecast', () => {
   });
 });
 
-describe('formatDate, formatDateTime, formatTime, isoWeek', () => {
+describe('formatDate, formatDateTime, isoWeek', () => {
   it('formats in Stockholm time', () => {
     expect(formatDate('2026-11-27T10:00:00+01:00', NOW)).toBe('fredag 27 november');
     expect(formatDate('2027-01-18T10:00:00+01:00', NOW)).toBe('måndag 18 januari 2027');
     expect(formatDateTime('2026-11-24T06:30:00Z', NOW)).toBe('tisdag 24 november kl. 07.30');
-    expect(formatTime('2026-11-24T07:40:00Z')).toBe('08.40');
-    expect(formatTime('2026-07-01T07:40:00Z')).toBe('09.40');
-    expect(formatTime('2026-10-25T00:30:00Z')).toBe('02.30');
-    expect(formatTime('2026-10-25T01:30:00Z')).toBe('02.30');
-    expect(formatTime('2026-03-29T01:00:00Z')).toBe('03.00');
+    expect(formatDateTime('2026-07-01T07:40:00Z', NOW)).toBe('onsdag 1 juli kl. 09.40');
+    expect(formatDateTime('2026-10-25T01:30:00Z', NOW)).toBe('söndag 25 oktober kl. 02.30');
     expect(isoWeek('2026-11-24T09:30:00+01:00')).toBe(48);
     expect(isoWeek('2027-01-03T23:30:00+01:00')).toBe(53);
-    expect(formatTime('inte en tid')).toBe('inte en tid');
   });
 });

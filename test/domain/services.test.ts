@@ -101,7 +101,7 @@ describe('resolve, slugs and names', () => {
   it('gives display names, de-slugging unknown ids', () => {
     expect(catalogue.nameOf('npo')).toBe('Nationell patientöversikt');
     expect(catalogue.nameOf('1177-tidbokning')).toBe('1177 tidbokning');
-    expect(catalogue.nameOf('unknown:nya-remisstjansten')).toBe('nya remisstjansten');
+    expect(catalogue.nameOf('unknown:nya-remisstjansten')).toBe('Nya remisstjansten');
     expect(catalogue.nameOf('gone')).toBe('gone');
   });
 });

@@ -6,6 +6,8 @@ import type { ParsedMail } from 'mailparser';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NewMessage } from '../../src/domain/message.js';
+import { messageJson } from '../../src/domain/present.js';
 import { ConfigError } from '../../src/domain/errors.js';
 import { buildHeaders, deliverDue, makeMessageId, type DeliverDeps } from '../../src/mail/deliver.js';
 import { createTransport, type Transport } from '../../src/mail/transport.js';
@@ -17,9 +19,7 @@ import {
   getMessage,
   hasMessageKey,
   listMessages,
-  outboxJson,
   requeueStuck,
-  type NewMessage,
 } from '../../src/store/outbox.repo.js';
 import { suppress } from '../../src/store/subscriptions.repo.js';
 import type { Clock } from '../../src/util/clock.js';
@@ -151,7 +151,7 @@ describe('mail delivery', () => {
     expect(smtp.received[0]!.envelope).toEqual({ from: 'driftkoll@region.example', to: ['person1@region.example'] });
 
     expect(row).toMatchObject({ status: 'sent', attempts: 1, transport: 'smtp', sentAt: START, lastError: null });
-    expect(outboxJson(row)).toMatchObject({ id, status: 'sent', attempts: 1, sentAt: '2026-11-24T09:30:00+01:00', kind: 'alert' });
+    expect(messageJson(row)).toMatchObject({ id, status: 'sent', attempts: 1, sentAt: '2026-11-24T09:30:00+01:00', kind: 'alert' });
     expect(await deliverDue(deps(smtpTransport()))).toMatchObject({ sent: 0, retried: 0, failed: 0 });
   });
 
@@ -164,7 +164,7 @@ describe('mail delivery', () => {
 
     // One message finds the server gone; the run stops there and uses up no attempt.
     const down = await deliverDue(deps(transport));
-    expect(down).toEqual({ sent: 0, retried: 1, failed: 0, deferred: 0 });
+    expect(down).toEqual({ sent: 0, retried: 1, failed: 0 });
     const retryAt = new Date(Date.parse(START) + BACKOFF).toISOString();
     let rows = ids.map((id) => getMessage(db, id)!);
     expect(rows.map((r) => [r.status, r.attempts, r.nextAttemptAt])).toEqual([
@@ -283,7 +283,7 @@ describe('mail delivery', () => {
       },
       close: () => local.close(),
     };
-    expect(await deliverDue(deps(aborting), { signal: controller.signal })).toEqual({ sent: 1, retried: 0, failed: 0, deferred: 0 });
+    expect(await deliverDue(deps(aborting), { signal: controller.signal })).toEqual({ sent: 1, retried: 0, failed: 0 });
     expect(ids.map((id) => [getMessage(db, id)!.status, getMessage(db, id)!.attempts])).toEqual([
       ['sent', 1],
       ['queued', 0],
@@ -299,7 +299,7 @@ describe('mail delivery', () => {
     expect(listMessages(db, { to: 'PERSON1@region.example' }).map((r) => r.id)).toEqual([ids[0]]);
     expect(listMessages(db, { kind: 'resend' })[0]).toMatchObject({ originalId: ids[0], requestedBy: 'admin', reason: 'lost' });
     expect(countResends(db, ids[0]!)).toBe(1);
-    expect(outboxJson(listMessages(db, { status: 'queued', limit: 1 })[0]!)).toMatchObject({ sentAt: null, originalId: ids[0] });
+    expect(messageJson(listMessages(db, { status: 'queued', limit: 1 })[0]!)).toMatchObject({ sentAt: null, originalId: ids[0] });
   });
 
   it('refuses an SMTP_URL it cannot use', () => {

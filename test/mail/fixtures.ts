@@ -1,7 +1,7 @@
 /** Fixed events and messages for the mail tests and goldens; the clock is Tuesday 24 November 2026, 09.30. */
 import { Catalogue } from '../../src/domain/services.js';
 import type { AlertData, DigestData, MessageLinks, ReminderData, RenderContext } from '../../src/mail/types.js';
-import type { EventRow } from '../../src/store/events.repo.js';
+import type { Event } from '../../src/domain/event.js';
 
 export const NOW = new Date('2026-11-24T09:30:00+01:00');
 
@@ -25,7 +25,7 @@ export const links: MessageLinks = {
 
 let nextId = 1;
 /** An event row with sensible defaults. */
-export function event(fields: Partial<EventRow> & Pick<EventRow, 'kind' | 'status' | 'title'>): EventRow {
+export function event(fields: Partial<Event> & Pick<Event, 'kind' | 'status' | 'title'>): Event {
   const id = fields.id ?? nextId++;
   return {
     id, sourceId: 'inera-driftstatus', key: `k${id}`, services: [], start: null, end: null, url: null, impact: null,

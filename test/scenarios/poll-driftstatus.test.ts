@@ -5,7 +5,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listChanges } from '../../src/store/changes.repo.js';
 import { listEvents } from '../../src/store/events.repo.js';
-import { listRuns } from '../../src/store/runs.repo.js';
 import { getSource } from '../../src/store/sources.repo.js';
 import { refreshSource } from '../../src/sources/refresh.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -159,7 +158,7 @@ describe('polling driftstatus through a sequence of page states', () => {
     expect(r.outcome).toBe('not-modified');
     expect(r.changes).toBe(0);
     expect(server.requests.at(-1)!.headers['if-none-match']).toBe('"v1"');
-    expect(listRuns(app.db).map((x) => x.outcome)).toEqual(['not-modified', 'changed']);
+    expect((app.db.prepare('SELECT outcome FROM poll_runs ORDER BY id DESC').pluck().all() as string[])).toEqual(['not-modified', 'changed']);
   });
 
   it('treats an explicit "no disruptions" page as healthy and counts items towards vanishing', async () => {

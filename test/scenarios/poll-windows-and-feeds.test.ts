@@ -47,7 +47,7 @@ describe('service windows on kommande åtgärder', () => {
     let r = await poll();
     expect(types(r.runId)).toEqual([['rescheduled', 'start,end']]);
     const ntjp = listEvents(app.db).find((e) => e.services.includes('ntjp'))!;
-    expect([ntjp.start, ntjp.end]).toEqual(['2026-12-03T22:00:00+01:00', '2026-12-04T02:00:00+01:00']);
+    expect([ntjp.start, ntjp.end]).toEqual(['2026-12-03T21:00:00.000Z', '2026-12-04T01:00:00.000Z']);
 
     // The unlinked item moves to another day: same event (soft match), not a new one.
     server.set({ body: page({ ...window, time: 'Natten mot fredag 4 december 2026, kl. 22:00–02:00' }, { ...noLink, time: '2026-12-10 kl. 06.00–07.30' }) });

@@ -4,15 +4,15 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { AppContext } from '../../src/cli/context.js';
 import { importDirectory, readDirectoryFile } from '../../src/directory/import.js';
 import { addressToken } from '../../src/notify/links.js';
-import { insertEvent, type EventFields } from '../../src/store/events.repo.js';
+import type { EventFields } from '../../src/domain/event.js';
+import { insertEvent } from '../../src/store/events.repo.js';
 import { ensureSecret } from '../../src/store/settings.repo.js';
 import { markSourceFailed, markSourceHealthy, upsertSource } from '../../src/store/sources.repo.js';
-import { getSuppression, isSuppressed, upsertSubscription } from '../../src/store/subscriptions.repo.js';
+import { isSuppressed, upsertSubscription } from '../../src/store/subscriptions.repo.js';
 import { packagePath } from '../../src/util/paths.js';
-import { startWebServer, type WebServer } from '../../src/web/server.js';
+import { startWebServer, type WebContext, type WebServer } from '../../src/web/server.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
 const CONTACT = 'smittskydd@regionuppsala.example';
@@ -44,7 +44,7 @@ describe('web app', () => {
     importDirectory(app.db, readDirectoryFile(packagePath('defaults', 'region-uppsala.yaml'), app.catalogue));
     logs = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
-    const ctx: AppContext = { config: app.config, clock: app.clock, logger, catalogue: app.catalogue, db: app.db };
+    const ctx: WebContext = { config: app.config, clock: app.clock, logger, catalogue: app.catalogue, db: app.db };
     web = await startWebServer(ctx, { port: 0, host: '127.0.0.1' });
     secret = ensureSecret(app.db);
   });
@@ -64,12 +64,12 @@ describe('web app', () => {
     expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(await res.text()).toContain('Du får inga fler mejl');
     expect(isSuppressed(app.db, CONTACT)).toBe(true);
-    const first = getSuppression(app.db, CONTACT);
+    const first = app.db.prepare('SELECT reason, created_at FROM suppressions WHERE email = ?').get(CONTACT) as { reason: string } | undefined;
     expect(first?.reason).toBe('unsubscribed via link');
 
     app.clock.advance(60_000);
     expect((await post(`/avsluta/${token()}`, 'List-Unsubscribe=One-Click')).status).toBe(200);
-    expect(getSuppression(app.db, CONTACT)).toEqual(first);
+    expect(app.db.prepare('SELECT reason, created_at FROM suppressions WHERE email = ?').get(CONTACT)).toEqual(first);
 
     expect(logs.join('')).toContain('unsubscribed via link');
     expect(logs.join('')).toContain('"units":["smittskyddsenheten"]');

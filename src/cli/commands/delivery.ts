@@ -2,22 +2,21 @@
 import { userInfo } from 'node:os';
 import { UsageError } from '../../domain/errors.js';
 import { drainOutbox } from '../../mail/drain.js';
-import { createRenderer } from '../../mail/render.js';
 import { notifyPending } from '../../notify/alerts.js';
-import type { NotifyDeps } from '../../notify/compose.js';
 import { planDigests, sendDigests } from '../../notify/digests.js';
 import { sendReminders } from '../../notify/reminders.js';
 import { resendMessage } from '../../notify/resend.js';
 import { hasUnit } from '../../store/directory.repo.js';
-import { listMessages, outboxJson } from '../../store/outbox.repo.js';
-import { openContext, type GlobalOptions } from '../context.js';
+import { messageJson } from '../../domain/present.js';
+import { listMessages } from '../../store/outbox.repo.js';
+import { openContext, type AppContext } from '../../app/context.js';
+import type { GlobalOptions } from '../options.js';
 
 /** Opens the context with a renderer, runs `fn`, then delivers everything due; exit 1 when a send failed. */
-async function withDelivery(opts: GlobalOptions, fn: (deps: NotifyDeps) => Promise<void>): Promise<number> {
+async function withDelivery(opts: GlobalOptions, fn: (ctx: AppContext) => Promise<void>): Promise<number> {
   const ctx = openContext(opts);
-  const deps: NotifyDeps = { ...ctx, renderer: createRenderer() };
   try {
-    await fn(deps);
+    await fn(ctx);
     const result = await drainOutbox(ctx);
     process.stdout.write(`delivered: ${result.sent} sent, ${result.retried} to retry, ${result.failed} failed\n`);
     return result.failed > 0 || result.retried > 0 ? 1 : 0;
@@ -46,12 +45,11 @@ export async function digestCommand(opts: GlobalOptions & { send?: boolean; admi
   }
   const ctx = openContext(opts);
   try {
-    const deps: NotifyDeps = { ...ctx, renderer: createRenderer() };
-    checkUnit(deps, opts.administration);
-    const plan = planDigests(deps, { unitId: opts.administration });
+    checkUnit(ctx, opts.administration);
+    const plan = planDigests(ctx, { unitId: opts.administration });
     const rows = [];
     for (const p of plan) {
-      const rendered = await deps.renderer.render(p.data, { now: ctx.clock.now(), sender: ctx.config.sender, serviceName: (id) => ctx.catalogue.nameOf(id) });
+      const rendered = await ctx.renderer.render(p.data, { now: ctx.clock.now(), sender: ctx.config.sender, serviceName: (id) => ctx.catalogue.nameOf(id) });
       rows.push({ to: p.recipient.email, cadence: p.recipient.cadence, slot: p.slot.toISOString(), empty: p.empty, alreadySent: p.done, subject: rendered.subject, text: rendered.text });
     }
     if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -62,9 +60,9 @@ export async function digestCommand(opts: GlobalOptions & { send?: boolean; admi
   }
 }
 
-function checkUnit(deps: NotifyDeps, unitId: string | undefined): void {
+function checkUnit(ctx: Pick<AppContext, 'db'>, unitId: string | undefined): void {
   if (!unitId) return;
-  if (!hasUnit(deps.db, unitId)) throw new UsageError(`no administration or object "${unitId}" in the directory (import one with: driftkoll directory import FILE)`);
+  if (!hasUnit(ctx.db, unitId)) throw new UsageError(`no administration or object "${unitId}" in the directory (import one with: driftkoll directory import FILE)`);
 }
 
 /** `outbox --json`: the delivery log. */
@@ -72,7 +70,7 @@ export function outboxCommand(opts: GlobalOptions & { json?: boolean; limit?: st
   const ctx = openContext(opts);
   try {
     const rows = listMessages(ctx.db, { limit: opts.limit ? Number.parseInt(opts.limit, 10) : 1000 });
-    if (opts.json) process.stdout.write(`${JSON.stringify(rows.map(outboxJson), null, 2)}\n`);
+    if (opts.json) process.stdout.write(`${JSON.stringify(rows.map(messageJson), null, 2)}\n`);
     else for (const r of rows) process.stdout.write(`${r.id}\t${r.kind}\t${r.status}\t${r.attempts}\t${r.to}\t${r.subject}\n`);
     return 0;
   } finally {

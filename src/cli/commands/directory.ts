@@ -1,11 +1,12 @@
 /** CLI actions for who hears what: `directory import FILE` and the admin `subscribe`. */
 import { z } from 'zod';
 import { UsageError } from '../../domain/errors.js';
-import { KINDS, type Kind } from '../../domain/types.js';
+import { CADENCES, KINDS, type Cadence, type Kind } from '../../domain/types.js';
 import { formatImportReport, importDirectory, readDirectoryFile } from '../../directory/import.js';
-import { CADENCES, isSuppressed, upsertSubscription, type Cadence } from '../../store/subscriptions.repo.js';
+import { isSuppressed, upsertSubscription } from '../../store/subscriptions.repo.js';
 import { storedTime } from '../../util/time.js';
-import { openContext, type GlobalOptions } from '../context.js';
+import { openContext } from '../../app/context.js';
+import type { GlobalOptions } from '../options.js';
 
 /** `directory import FILE`: validate the file, then replace the stored directory with it; prints what changed. */
 export function directoryImportCommand(opts: GlobalOptions & { file: string }): number {

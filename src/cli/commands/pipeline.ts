@@ -1,15 +1,15 @@
 /** CLI actions for the polling pipeline: parse, poll, events, changes. */
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../../domain/errors.js';
-import { changeJson, eventJson } from '../../domain/present.js';
+import { changeJson, eventJson, itemJson, sourceJson } from '../../domain/present.js';
 import { ADAPTER_NAMES, getAdapter } from '../../sources/adapters/index.js';
 import { keyItems } from '../../sources/identity.js';
 import { pollSources } from '../../sources/poll.js';
 import { listChanges } from '../../store/changes.repo.js';
 import { listEvents } from '../../store/events.repo.js';
 import { listSources } from '../../store/sources.repo.js';
-import { localIso } from '../../util/time.js';
-import { baseContext, openContext, type GlobalOptions } from '../context.js';
+import { baseContext, openContext } from '../../app/context.js';
+import type { GlobalOptions } from '../options.js';
 
 /** `parse`: normalised items of one file as JSON, no database. */
 export async function parseCommand(opts: GlobalOptions & { adapter: string; file: string; url?: string }): Promise<number> {
@@ -26,20 +26,7 @@ export async function parseCommand(opts: GlobalOptions & { adapter: string; file
   const url = opts.url ?? configured?.url ?? 'https://www.inera.se/';
   const result = await adapter.parse(body, { url, now: ctx.clock.now(), catalogue: ctx.catalogue, options: configured ?? {} });
   for (const w of result.warnings) ctx.logger.warn({ warning: w }, 'item skipped');
-  const out = keyItems(result.items, configured ?? {}).map(({ fields, item }) => ({
-    key: fields.key,
-    source: configured?.id ?? opts.adapter,
-    kind: fields.kind,
-    status: fields.status,
-    title: fields.title,
-    services: fields.services,
-    start: fields.start,
-    end: fields.end,
-    url: fields.url,
-    impact: fields.impact,
-    timeText: fields.timeText,
-    ...(item.unknownServices.length ? { unknownServices: item.unknownServices } : {}),
-  }));
+  const out = keyItems(result.items, configured ?? {}).map(({ fields, item }) => itemJson(fields, configured?.id ?? opts.adapter, item.unknownServices));
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   return 0;
 }
@@ -72,20 +59,7 @@ function describeResult(r: Awaited<ReturnType<typeof pollSources>>[number]): str
 export function sourcesCommand(opts: GlobalOptions & { json?: boolean }): number {
   const ctx = openContext(opts);
   try {
-    const rows = listSources(ctx.db).map((s) => ({
-      id: s.id,
-      adapter: s.adapter,
-      url: s.url,
-      healthy: s.lastSuccessAt !== null && s.consecutiveFailures === 0,
-      lastPoll: localIso(s.lastPollAt),
-      lastSuccess: localIso(s.lastSuccessAt),
-      lastFailure: localIso(s.lastFailureAt),
-      lastError: s.lastError,
-      consecutiveFailures: s.consecutiveFailures,
-      itemsFound: s.itemsFound,
-      unknownServices: s.unknownServices,
-      warnings: s.warnings,
-    }));
+    const rows = listSources(ctx.db).map(sourceJson);
     if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     else
       for (const r of rows) {

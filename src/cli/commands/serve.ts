@@ -3,9 +3,7 @@
  * sends reminders, runs digests on schedule and drains the outbox, and serves the web app.
  * Jobs that read and write events run one at a time, so a digest never sees half a poll.
  */
-import { createRenderer } from '../../mail/render.js';
 import { notifyPending } from '../../notify/alerts.js';
-import type { NotifyDeps } from '../../notify/compose.js';
 import { sendDigests } from '../../notify/digests.js';
 import { sendReminders } from '../../notify/reminders.js';
 import { assertCron } from '../../notify/slots.js';
@@ -14,7 +12,8 @@ import { intervalToCron, startScheduler, type Job } from '../../scheduler/schedu
 import { UsageError } from '../../domain/errors.js';
 import { formatImportReport, importDirectory, readDirectoryFile } from '../../directory/import.js';
 import { startWebServer } from '../../web/server.js';
-import { openContext, type AppContext, type GlobalOptions } from '../context.js';
+import { openContext, type AppContext } from '../../app/context.js';
+import type { GlobalOptions } from '../options.js';
 import { requeueStuck } from '../../store/outbox.repo.js';
 import { drainOutbox } from '../../mail/drain.js';
 
@@ -29,7 +28,7 @@ function serialiser(): <T>(fn: () => Promise<T>) => Promise<T> {
 }
 
 /** The scheduler's jobs: a poll per source (then alerts), reminders, digests and delivery. */
-export function buildJobs(ctx: AppContext, deps: NotifyDeps, signal?: AbortSignal): Job[] {
+function buildJobs(ctx: AppContext, signal?: AbortSignal): Job[] {
   const exclusive = serialiser();
   const deliver = async () => {
     await drainOutbox(ctx, signal);
@@ -41,16 +40,16 @@ export function buildJobs(ctx: AppContext, deps: NotifyDeps, signal?: AbortSigna
     run: async () => {
       await exclusive(async () => {
         await pollSources(ctx, [source]);
-        await notifyPending(deps);
+        await notifyPending(ctx);
       });
       await deliver();
     },
   }));
   return [
     ...pollJobs,
-    { name: 'reminders', cron: '*/15 * * * *', run: async () => void (await exclusive(() => sendReminders(deps))) },
-    { name: 'digest:daily', cron: ctx.config.schedules.digest, run: async () => void (await exclusive(() => sendDigests(deps, { cadence: 'daily' }))) },
-    { name: 'digest:weekly', cron: ctx.config.schedules.weeklyDigest, run: async () => void (await exclusive(() => sendDigests(deps, { cadence: 'weekly' }))) },
+    { name: 'reminders', cron: '*/15 * * * *', run: async () => void (await exclusive(() => sendReminders(ctx))) },
+    { name: 'digest:daily', cron: ctx.config.schedules.digest, run: async () => void (await exclusive(() => sendDigests(ctx, { cadence: 'daily' }))) },
+    { name: 'digest:weekly', cron: ctx.config.schedules.weeklyDigest, run: async () => void (await exclusive(() => sendDigests(ctx, { cadence: 'weekly' }))) },
     { name: 'deliver', cron: '* * * * *', run: deliver },
   ];
 }
@@ -79,9 +78,8 @@ export async function serveCommand(opts: GlobalOptions & { once?: boolean }): Pr
   // at-least-once allows that, a lost message it does not.)
   const stuck = requeueStuck(ctx.db);
   if (stuck) logger.warn({ messages: stuck }, 'messages left sending by a crashed run returned to the queue');
-  const deps: NotifyDeps = { ...ctx, renderer: createRenderer() };
   const stopping = new AbortController();
-  const jobs = buildJobs(ctx, deps, stopping.signal);
+  const jobs = buildJobs(ctx, stopping.signal);
   // Listen for a stop before the first polls: offline they can take a while.
   const stopped = new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));

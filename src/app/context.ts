@@ -1,0 +1,40 @@
+/**
+ * The application context: everything a stage may need, built once per process from the
+ * config file and the environment. Stages take only the parts they use (`Pick<AppContext, …>`),
+ * so a test can hand them exactly those.
+ */
+import { loadConfig, type Config } from '../config/load.js';
+import { UsageError } from '../domain/errors.js';
+import { Catalogue } from '../domain/services.js';
+import { createRenderer, type Renderer } from '../mail/render.js';
+import { openDb, type Db } from '../store/db.js';
+import { clockFromEnv, type Clock } from '../util/clock.js';
+import { createLogger, type Logger } from '../util/logger.js';
+
+export interface AppContext {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  catalogue: Catalogue;
+  db: Db;
+  /** Turns message data into mail; templates are compiled on first use. */
+  renderer: Renderer;
+}
+
+/** Config, clock, logger and catalogue, without a database: for commands that need none. */
+export function baseContext(opts: { config?: string }): Pick<AppContext, 'config' | 'clock' | 'logger' | 'catalogue'> {
+  const config = loadConfig({ file: opts.config });
+  let clock: Clock;
+  try {
+    clock = clockFromEnv(process.env);
+  } catch (cause) {
+    throw new UsageError((cause as Error).message);
+  }
+  return { config, clock, logger: createLogger(), catalogue: Catalogue.load() };
+}
+
+/** The whole context, with the database opened and migrated. */
+export function openContext(opts: { config?: string }): AppContext {
+  const base = baseContext(opts);
+  return { ...base, db: openDb(base.config.databasePath), renderer: createRenderer() };
+}
