@@ -99,7 +99,7 @@ function program(): Command {
     .action(run(async () => (await directory()).subscribeCommand as Action));
   cli
     .command('serve')
-    .description('the main job: scheduler (and, later, the web app)')
+    .description('the main job: scheduler (poll, alert, remind, digest, deliver) and the web app')
     .addOption(new Option('--once', 'run every due job once and exit').hideHelp())
     .action(run(async () => (await import('./commands/serve.js')).serveCommand as Action));
   return cli;

@@ -10,7 +10,7 @@ const duration = z
     return Number(n) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
   });
 
-export const sourceSchema = z
+const sourceSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
     adapter: z.string().min(1),
@@ -78,5 +78,4 @@ export const configSchema = z
   })
   .strict();
 
-export type SourceConfigInput = z.input<typeof sourceSchema>;
 export type ConfigFile = z.output<typeof configSchema>;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Catalogue } from '../domain/services.js';
+import type { ServiceSelection } from '../domain/types.js';
 
 /** The only part of the catalogue validation needs; tests may pass a stand-in. */
 export type ServiceLookup = Pick<Catalogue, 'byId'>;
@@ -12,12 +13,9 @@ export type ServiceLookup = Pick<Catalogue, 'byId'>;
 /** Lower-case letters, digits and dashes: unit ids appear in URLs, reports and logs. */
 export const SLUG = /^[a-z0-9][a-z0-9-]*$/;
 
-export const CHANNELS = ['email', 'easit'] as const;
 /** How a contact takes its mail: a person's inbox, or an Easit ticket system mail-in address. */
-export type Channel = (typeof CHANNELS)[number];
+export const CHANNELS = ['email', 'easit'] as const;
 
-/** `'all'`, or the catalogue ids a unit follows. */
-export type ServiceSelection = 'all' | string[];
 
 const contactSchema = z
   .object({
@@ -100,8 +98,6 @@ export function directorySchema(catalogue?: ServiceLookup) {
 
 /** A validated directory file. */
 export type Directory = z.output<ReturnType<typeof directorySchema>>;
-/** One administration or object as written in the file. */
-export type DirectoryUnit = Directory['administrations'][number];
 
 /** Walks the raw (possibly malformed) input for repeated unit ids and repeated addresses within a unit. */
 function checkUniqueness(raw: unknown, ctx: z.RefinementCtx): void {

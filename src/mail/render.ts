@@ -24,22 +24,12 @@ export interface Renderer {
   render(data: MessageData, ctx: RenderContext): Promise<RenderedMessage>;
 }
 
-type Template = MessageData['template'];
 type Compiled = Handlebars.TemplateDelegate<MailView>;
 
 /** MJML → HTML, once per template file per process (a promise, so concurrent first uses share it). */
 const mjmlCache = new Map<string, Promise<string>>();
-const mjmlCalls = new Map<string, number>();
-
-/** How many times mjml2html ran for a template name (or in total): for tests and the benchmark. */
-export function compileCount(template?: Template): number {
-  let n = 0;
-  for (const [path, calls] of mjmlCalls) if (!template || path.endsWith(`/${template}.mjml`)) n += calls;
-  return n;
-}
 
 async function compileMjml(path: string, templatesDir: string): Promise<string> {
-  mjmlCalls.set(path, (mjmlCalls.get(path) ?? 0) + 1);
   const source = await readFile(path, 'utf8');
   try {
     const out = await mjml2html(source, {
@@ -138,8 +128,9 @@ export function createRenderer(opts: { templatesDir?: string } = {}): Renderer {
   let partials: Promise<void> | undefined;
   const templates = new Map<string, Promise<Compiled>>();
 
-  const compiled = (template: Template, part: 'html' | 'text'): Promise<Compiled> => {
-    const key = `${template}.${part}`;
+  // Alerts, reminders and digests differ only in their words (views.ts), so one layout serves all.
+  const compiled = (part: 'html' | 'text'): Promise<Compiled> => {
+    const key = part;
     let t = templates.get(key);
     if (!t) {
       t = (async () => {
@@ -149,8 +140,8 @@ export function createRenderer(opts: { templatesDir?: string } = {}): Renderer {
         });
         await partials;
         const source = part === 'html'
-          ? await mjmlHtml(join(dir, `${template}.mjml`), dir)
-          : await readFile(join(dir, `${template}.txt.hbs`), 'utf8');
+          ? await mjmlHtml(join(dir, 'message.mjml'), dir)
+          : await readFile(join(dir, 'message.txt.hbs'), 'utf8');
         return hb.compile<MailView>(source, { strict: true, noEscape: part === 'text' });
       })();
       templates.set(key, t);
@@ -161,7 +152,7 @@ export function createRenderer(opts: { templatesDir?: string } = {}): Renderer {
 
   return {
     async render(data, ctx) {
-      const [html, text] = await Promise.all([compiled(data.template, 'html'), compiled(data.template, 'text')]);
+      const [html, text] = await Promise.all([compiled('html'), compiled('text')]);
       const view = buildView(data, ctx);
       return { subject: view.subject, html: html(view), text: finishText(text(view)) };
     },

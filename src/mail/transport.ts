@@ -1,6 +1,6 @@
 /**
  * Mail transports behind one tiny interface. No SMTP_URL → `local` (mail stays in the
- * outbox for the admin UI); otherwise the URL's scheme picks the transport. A new transport
+ * outbox, readable with `driftkoll outbox`); otherwise the URL's scheme picks the transport. A new transport
  * is one file in ./transports and one line in TRANSPORTS.
  */
 import { ConfigError } from '../domain/errors.js';

@@ -99,7 +99,7 @@ export function markRetry(db: Db, id: number, error: string, nextAttemptAt: stri
 
 /**
  * Records a final failure with the attempt counted. The schema has no failed_at column, so
- * next_attempt_at keeps `at`, the time of the last attempt, for the admin UI.
+ * next_attempt_at keeps `at`, the time of the last attempt.
  */
 export function markFailed(db: Db, id: number, error: string, at: string): boolean {
   return recordFailedAttempt(db, id, 'failed', error, at);

@@ -1,4 +1,4 @@
-/** The `local` transport: with no SMTP_URL, mail stays in the outbox table for the admin UI. */
+/** The `local` transport: with no SMTP_URL, mail stays in the outbox table, where its HTML and text can be read. */
 import type { Logger } from '../../util/logger.js';
 import type { OutgoingMail, SendResult, Transport } from './types.js';
 
