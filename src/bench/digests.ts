@@ -2,7 +2,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { drainOutbox } from '../mail/drain.js';
 import { loadConfig } from '../config/load.js';
 import { importDirectory } from '../directory/import.js';
@@ -14,28 +13,14 @@ import { openDb } from '../store/db.js';
 import { silentLogger } from '../util/logger.js';
 import { packagePath } from '../util/paths.js';
 import type { Timing } from './parse.js';
+import { startSmtpSink } from './smtp-sink.js';
 
 /** `n` contacts following every service, three sample pages polled, then one digest slot. */
 export async function benchDigests(n: number): Promise<Timing[]> {
   const dir = mkdtempSync(join(tmpdir(), 'driftkoll-bench-'));
-  let received = 0;
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    disableReverseLookup: true,
-    onData(stream, _session, callback) {
-      stream.on('data', () => undefined);
-      stream.on('end', () => {
-        received++;
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const port = (smtp.server.address() as { port: number }).port;
+  const smtp = await startSmtpSink();
   try {
-    const config = loadConfig({ env: { DRIFTKOLL_DB: join(dir, 'bench.db'), SMTP_URL: `smtp://127.0.0.1:${port}` }, cwd: dir });
+    const config = loadConfig({ env: { DRIFTKOLL_DB: join(dir, 'bench.db'), SMTP_URL: smtp.url }, cwd: dir });
     const db = openDb(config.databasePath);
     const clock = { now: () => new Date('2026-11-24T09:30:00+01:00') };
     const ctx = { db, config, clock, catalogue: Catalogue.load(), logger: silentLogger() };
@@ -68,10 +53,10 @@ export async function benchDigests(n: number): Promise<Timing[]> {
     db.close();
     return [
       { name: `render + enqueue ${r.enqueued} digests`, ms: renderMs, detail: `RSS +${((mem1 - mem0) / 1048576).toFixed(0)} MiB` },
-      { name: `send ${sent.sent} digests over SMTP (loopback, pooled)`, ms: sendMs, detail: `${received} received by the server` },
+      { name: `send ${sent.sent} digests over SMTP (loopback, pooled)`, ms: sendMs, detail: `${smtp.received()} received by the server` },
     ];
   } finally {
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -71,4 +71,33 @@ describe('driftkoll serve', () => {
     const events = JSON.parse((await runCli(['events', '--json'], { cwd: dir })).stdout) as unknown[];
     expect(events).toHaveLength(3);
   });
+
+  it('stops within seconds when a supervisor sends SIGTERM to `npm start`', async () => {
+    // npm runs the script through sh; `exec` in the script makes node npm's own child, so the signal reaches it.
+    const npm = spawn('npm', ['start'], {
+      cwd: root(''),
+      env: { PATH: process.env.PATH ?? '', DRIFTKOLL_CONFIG: join(dir, 'driftkoll.yaml'), DRIFTKOLL_DB: join(dir, 'npm.db'), PORT: '0', LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
+    });
+    let log = '';
+    npm.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    try {
+      let url: string | undefined;
+      for (let i = 0; i < 200 && !url; i++) {
+        url = /"url":"(http:[^"]+)","msg":"web app listening"/.exec(log)?.[1];
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(url, log).toBeDefined();
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const exited = new Promise<number | null>((resolve) => npm.on('exit', (code) => resolve(code)));
+      const started = Date.now();
+      npm.kill('SIGTERM');
+      await exited;
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(log).toContain('"msg":"stopped"');
+      // Nobody holds the port any more.
+      await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    } finally {
+      npm.kill('SIGKILL');
+    }
+  });
 });
