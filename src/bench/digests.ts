@@ -24,10 +24,31 @@ export async function benchDigests(n: number): Promise<Timing[]> {
     const db = openDb(config.databasePath);
     const clock = { now: () => new Date('2026-11-24T09:30:00+01:00') };
     const ctx = { db, config, clock, catalogue: Catalogue.load(), logger: silentLogger() };
-    for (const [id, file] of [['inera-driftstatus', 'driftstatus.html'], ['inera-kommande-atgarder', 'kommande-atgarder.html'], ['inera-planeringskalendern', 'planeringskalendern.html']] as const) {
+    for (const [id, file] of [
+      ['inera-driftstatus', 'driftstatus.html'],
+      ['inera-kommande-atgarder', 'kommande-atgarder.html'],
+      ['inera-planeringskalendern', 'planeringskalendern.html'],
+    ] as const) {
       const body = readFileSync(packagePath('demo', 'pages', file), 'utf8');
       const source = config.sources.find((s) => s.id === id)!;
-      await refreshSource({ ...ctx, fetch: async (url) => ({ kind: 'ok', url, status: 200, body, etag: null, lastModified: null, contentType: 'text/html', charset: 'utf-8', bytes: body.length, attempts: 1 }) }, source);
+      await refreshSource(
+        {
+          ...ctx,
+          fetch: async (url) => ({
+            kind: 'ok',
+            url,
+            status: 200,
+            body,
+            etag: null,
+            lastModified: null,
+            contentType: 'text/html',
+            charset: 'utf-8',
+            bytes: body.length,
+            attempts: 1,
+          }),
+        },
+        source,
+      );
     }
     importDirectory(db, {
       region: 'Bench',

@@ -24,7 +24,12 @@ export interface Timing {
 export async function benchParse(n: number, rounds = 5): Promise<Timing> {
   const page = largePage(n);
   const adapter = getAdapter('inera-driftstatus')!;
-  const ctx = { url: 'https://www.inera.se/driftstatus/', now: new Date('2026-11-24T09:30:00+01:00'), catalogue: Catalogue.load(), options: {} };
+  const ctx = {
+    url: 'https://www.inera.se/driftstatus/',
+    now: new Date('2026-11-24T09:30:00+01:00'),
+    catalogue: Catalogue.load(),
+    options: {},
+  };
   const times: number[] = [];
   let items = 0;
   for (let i = 0; i < rounds; i++) {

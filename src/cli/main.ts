@@ -12,7 +12,17 @@ function program(): Command {
     .version(VERSION)
     .option('-c, --config <file>', 'config file (else DRIFTKOLL_CONFIG, else ./driftkoll.yaml, else built-in defaults)')
     // One line on stderr for every usage error (the contract); `--help` shows the rest.
-    .configureOutput({ outputError: (text, write) => write(`driftkoll: ${text.replace(/^error:\s*/i, '').trim().split('\n')[0]}\n`) })
+    .configureOutput({
+      outputError: (text, write) =>
+        write(
+          `driftkoll: ${
+            text
+              .replace(/^error:\s*/i, '')
+              .trim()
+              .split('\n')[0]
+          }\n`,
+        ),
+    })
     .exitOverride();
 
   const run = (load: () => Promise<Action>) =>

@@ -36,7 +36,6 @@ export interface Config {
   delivery: { maxAttempts: number; backoffMs: number };
 }
 
-
 /** The three Inera pages, at their real addresses. */
 export const DEFAULT_SOURCES: ReadonlyArray<Omit<SourceConfig, 'intervalMs'>> = [
   { id: 'inera-driftstatus', adapter: 'inera-driftstatus', url: 'https://www.inera.se/driftstatus/' },
@@ -90,17 +89,12 @@ function readConfigFile(path: string): ConfigFile {
 
 /** "sources.0.url: Invalid URL; port: …" — every problem with its path in the file. */
 export function formatIssues(issues: z.core.$ZodIssue[]): string {
-  return issues
-    .map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`)
-    .join('; ');
+  return issues.map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`).join('; ');
 }
 
 type SourceEntry = NonNullable<ConfigFile['sources']>[number];
 
-function resolveConfig(
-  file: ConfigFile,
-  ctx: { origin: string; baseDir: string; env: NodeJS.ProcessEnv; cwd: string },
-): Config {
+function resolveConfig(file: ConfigFile, ctx: { origin: string; baseDir: string; env: NodeJS.ProcessEnv; cwd: string }): Config {
   const { env } = ctx;
   const intervalMs = file.polling?.interval ?? 5 * 60_000;
   const sources: SourceConfig[] = (file.sources ?? DEFAULT_SOURCES).map((s) => {

@@ -17,10 +17,7 @@ const sourceSchema = z
     url: z.url(),
     /** How often to poll, e.g. "5m"; in milliseconds after parsing. */
     interval: duration.optional(),
-    selectors: z
-      .object({ item: z.string().optional(), title: z.string().optional(), badge: z.string().optional() })
-      .strict()
-      .optional(),
+    selectors: z.object({ item: z.string().optional(), title: z.string().optional(), badge: z.string().optional() }).strict().optional(),
     defaultKind: z.enum(KINDS).optional(),
     trustGuid: z.boolean().optional(),
     emptyTexts: z.array(z.string()).optional(),
@@ -59,7 +56,11 @@ export const configSchema = z
       .object({
         digest: z.string().optional(),
         weeklyDigest: z.string().optional(),
-        reminderLeadHours: z.number().positive().max(24 * 14).optional(),
+        reminderLeadHours: z
+          .number()
+          .positive()
+          .max(24 * 14)
+          .optional(),
         sendEmptyDigests: z.boolean().optional(),
       })
       .strict()

@@ -32,25 +32,27 @@ const STEPS: { say: string; driftstatus: (html: string) => string; kommande: (ht
   {
     say: 'Inera gives the journal disruption a forecast and a new disruption appears',
     driftstatus: (h) =>
-      h
-        .replace('<dd>Prognos saknas</dd>', '<dd>2026-11-24 kl. 13.00</dd>')
-        .replace(
-          '<article class="status-item status-item--resolved">',
-          `<article class="status-item status-item--incident">
+      h.replace('<dd>Prognos saknas</dd>', '<dd>2026-11-24 kl. 13.00</dd>').replace(
+        '<article class="status-item status-item--resolved">',
+        `<article class="status-item status-item--incident">
       <span class="status-badge">Pågående störning</span>
       <h3><a href="/driftstatus/pagaende/inkorg-fordrojning/">Meddelanden i 1177 inkorg fördröjs</a></h3>
       <dl><dt>Tjänst</dt><dd>1177 inkorg</dd><dt>Start</dt><dd>2026-11-24 kl. 09.20</dd>
       <dt>Beräknas klart</dt><dd>Prognos saknas</dd><dt>Påverkan</dt><dd>Meddelanden kommer fram med upp till en timmes fördröjning.</dd></dl>
     </article>
     <article class="status-item status-item--resolved">`,
-        ),
+      ),
     kommande: (h) => h,
   },
   {
     say: 'the SITHS disruption is fixed and the NTjP service window moves a day',
     driftstatus: (h) =>
-      STEPS[1]!.driftstatus(h)
-        .replace('<span class="status-badge">Pågående störning</span>\n      <h3><a href="/driftstatus/pagaende/siths-eid-inloggning/">Svårt', '<span class="status-badge">Åtgärdad</span>\n      <h3><a href="/driftstatus/pagaende/siths-eid-inloggning/">Åtgärdat: Svårt'),
+      STEPS[1]!
+        .driftstatus(h)
+        .replace(
+          '<span class="status-badge">Pågående störning</span>\n      <h3><a href="/driftstatus/pagaende/siths-eid-inloggning/">Svårt',
+          '<span class="status-badge">Åtgärdad</span>\n      <h3><a href="/driftstatus/pagaende/siths-eid-inloggning/">Åtgärdat: Svårt',
+        ),
     kommande: (h) => h.replace('Natten mot torsdag 3 december 2026', 'Natten mot fredag 4 december 2026'),
   },
   {
@@ -104,7 +106,8 @@ async function main(): Promise<void> {
     console.log(`── poll ${i + 1} at ${clock.now().toISOString()}: ${i < STEPS.length ? say : 'nothing new on the pages'}`);
     const lastId = listChanges(db).at(-1)?.id ?? 0;
     const results = await pollSources(deps, config.sources);
-    for (const r of results) console.log(`   ${r.sourceId}: ${r.outcome}${r.items !== null ? `, ${r.items} items` : ''}${r.error ? ` (${r.error})` : ''}`);
+    for (const r of results)
+      console.log(`   ${r.sourceId}: ${r.outcome}${r.items !== null ? `, ${r.items} items` : ''}${r.error ? ` (${r.error})` : ''}`);
     for (const c of listChanges(db).filter((x) => x.id > lastId)) {
       const e = getEvent(db, c.eventId)!;
       const fields = c.fields.length ? ` [${c.fields.join(', ')}]` : '';
@@ -121,7 +124,9 @@ async function main(): Promise<void> {
   const reminders = await sendReminders(notifyDeps);
   const digests = await sendDigests(notifyDeps);
   const delivered = await drainOutbox(deps);
-  console.log(`   → ${digests.enqueued} digests (${digests.empty} recipients had nothing to read), ${reminders} reminders; ${delivered.sent} messages delivered`);
+  console.log(
+    `   → ${digests.enqueued} digests (${digests.empty} recipients had nothing to read), ${reminders} reminders; ${delivered.sent} messages delivered`,
+  );
   const sample = listMessages(db, { kind: 'digest', to: 'etjanstesamordnare@akademiska.regionuppsala.example' })[0];
   if (sample) console.log(`\n   The digest to ${sample.to}:\n   Subject: ${sample.subject}\n\n${sample.text.replace(/^/gm, '   | ')}`);
   console.log('\nTry: DRIFTKOLL_DB=data/demo.db npx driftkoll events --json   (or changes --json, outbox --json)');

@@ -122,9 +122,12 @@ export function importDirectory(db: Db, directory: Directory): ImportReport {
         }
       }
       upsertUnit(db, unit);
-      const contacts = w.contacts.map(
-        (c): WantedContact => ({ email: c.email, role: c.role, name: c.name ?? null, channel: c.channel ?? 'email' }),
-      );
+      const contacts = w.contacts.map((c): WantedContact => ({
+        email: c.email,
+        role: c.role,
+        name: c.name ?? null,
+        channel: c.channel ?? 'email',
+      }));
       syncContacts(db, w.id, old?.contacts ?? [], contacts, report);
     }
     for (const gone of existing.values()) {

@@ -16,7 +16,6 @@ export const SLUG = /^[a-z0-9][a-z0-9-]*$/;
 /** How a contact takes its mail: a person's inbox, or an Easit ticket system mail-in address. */
 export const CHANNELS = ['email', 'easit'] as const;
 
-
 const contactSchema = z
   .object({
     role: z.string().trim().min(1),
@@ -88,7 +87,10 @@ export function directorySchema(catalogue?: ServiceLookup) {
     .object({
       region: z.string().trim().min(1),
       timezone: z.string().refine(isTimeZone, 'not an IANA time zone, e.g. "Europe/Stockholm"'),
-      sender: z.object({ name: z.string().trim().min(1), address: z.email(), reply_to: z.email().optional() }).strict().optional(),
+      sender: z
+        .object({ name: z.string().trim().min(1), address: z.email(), reply_to: z.email().optional() })
+        .strict()
+        .optional(),
       administrations: z.array(unit),
       objects: z.array(unit).default([]),
     })

@@ -6,15 +6,7 @@ export type Kind = (typeof KINDS)[number];
 export const STATUSES = ['ongoing', 'resolved', 'planned', 'cancelled'] as const;
 export type Status = (typeof STATUSES)[number];
 
-export const CHANGE_TYPES = [
-  'created',
-  'updated',
-  'resolved',
-  'cancelled',
-  'rescheduled',
-  'vanished',
-  'reappeared',
-] as const;
+export const CHANGE_TYPES = ['created', 'updated', 'resolved', 'cancelled', 'rescheduled', 'vanished', 'reappeared'] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
 
 /**
@@ -43,7 +35,6 @@ export interface ParsedItem {
   /** Free text from the page ("Senast uppdaterad …", body paragraphs), for display only. */
   details: string | null;
 }
-
 
 /** What a parser returns: items, plus whether the page explicitly said "nothing to report". */
 export interface ParseResult {

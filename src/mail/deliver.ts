@@ -41,10 +41,7 @@ export interface DeliverResult {
  * When the server is unreachable the run stops, with no attempt used up. After `signal`
  * fires, the message in flight is finished and no other is claimed.
  */
-export async function deliverDue(
-  deps: DeliverDeps,
-  opts: { limit?: number; signal?: AbortSignal } = {},
-): Promise<DeliverResult> {
+export async function deliverDue(deps: DeliverDeps, opts: { limit?: number; signal?: AbortSignal } = {}): Promise<DeliverResult> {
   const { db, logger } = deps;
   const result: DeliverResult = { sent: 0, retried: 0, failed: 0 };
   // With a zero backoff a retried row is due again at once; never take one twice per run.

@@ -11,7 +11,10 @@ export const SENDING_LEASE_MS = 10 * 60_000;
  * Returns crashed `sending` rows to the queue (those whose lease ran out), then delivers
  * everything due now; stops between messages when `signal` fires.
  */
-export async function drainOutbox(ctx: Pick<AppContext, 'db' | 'config' | 'clock' | 'logger'>, signal?: AbortSignal): Promise<DeliverResult> {
+export async function drainOutbox(
+  ctx: Pick<AppContext, 'db' | 'config' | 'clock' | 'logger'>,
+  signal?: AbortSignal,
+): Promise<DeliverResult> {
   const stuck = requeueStuck(ctx.db, new Date(ctx.clock.now().getTime() - SENDING_LEASE_MS).toISOString());
   if (stuck) ctx.logger.warn({ messages: stuck }, 'messages left sending by an earlier run returned to the queue');
   const transport = createTransport(ctx.config.smtpUrl, ctx.logger);

@@ -101,8 +101,15 @@ function wrapLine(line: string): string[] {
 
 /** Final shape of the text part: no trailing spaces, at most one blank line in a row, wrapped, ending in a newline. */
 export function finishText(text: string): string {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n').map((l) => l.trimEnd());
-  return `${lines.flatMap(wrapLine).join('\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;
+  const lines = text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) => l.trimEnd());
+  return `${lines
+    .flatMap(wrapLine)
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`;
 }
 
 /** Partials: `name.html.hbs` as `name` (escaped HTML), `name.txt.hbs` as `name_txt` (plain text). */
@@ -139,9 +146,8 @@ export function createRenderer(opts: { templatesDir?: string } = {}): Renderer {
           throw err;
         });
         await partials;
-        const source = part === 'html'
-          ? await mjmlHtml(join(dir, 'message.mjml'), dir)
-          : await readFile(join(dir, 'message.txt.hbs'), 'utf8');
+        const source =
+          part === 'html' ? await mjmlHtml(join(dir, 'message.mjml'), dir) : await readFile(join(dir, 'message.txt.hbs'), 'utf8');
         return hb.compile<MailView>(source, { strict: true, noEscape: part === 'text' });
       })();
       templates.set(key, t);

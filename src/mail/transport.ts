@@ -29,7 +29,9 @@ export function createTransport(smtpUrl: string | null, logger: Logger, options:
   const factory = TRANSPORTS[url.protocol];
   if (!factory) {
     throw new ConfigError(`SMTP_URL scheme ${url.protocol} is not supported`, {
-      hint: `use one of ${Object.keys(TRANSPORTS).map((s) => `${s}//`).join(', ')}, or unset it to keep mail local`,
+      hint: `use one of ${Object.keys(TRANSPORTS)
+        .map((s) => `${s}//`)
+        .join(', ')}, or unset it to keep mail local`,
     });
   }
   return factory(url, logger, options);

@@ -96,10 +96,20 @@ export const alertItemSchema = z.object({
 });
 export type AlertItem = z.infer<typeof alertItemSchema>;
 
-export const alertDataSchema = z.object({ ...base, template: z.literal('alert'), reasons: z.array(reasonSchema), items: z.array(alertItemSchema) });
+export const alertDataSchema = z.object({
+  ...base,
+  template: z.literal('alert'),
+  reasons: z.array(reasonSchema),
+  items: z.array(alertItemSchema),
+});
 export type AlertData = z.infer<typeof alertDataSchema>;
 
-export const reminderDataSchema = z.object({ ...base, template: z.literal('reminder'), reasons: z.array(reasonSchema), event: mailEventSchema });
+export const reminderDataSchema = z.object({
+  ...base,
+  template: z.literal('reminder'),
+  reasons: z.array(reasonSchema),
+  event: mailEventSchema,
+});
 export type ReminderData = z.infer<typeof reminderDataSchema>;
 
 export const messageDataSchema = z.discriminatedUnion('template', [digestDataSchema, alertDataSchema, reminderDataSchema]);
@@ -109,7 +119,10 @@ export type MessageData = z.infer<typeof messageDataSchema>;
 export function readMessageData(raw: unknown, outboxId: number): MessageData {
   const parsed = messageDataSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).slice(0, 3).join('; ');
+  const problems = parsed.error.issues
+    .map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`)
+    .slice(0, 3)
+    .join('; ');
   throw new DriftkollError(`outbox message ${outboxId} was stored in a form this version cannot read (${problems})`, {
     hint: 'it cannot be re-rendered; its stored HTML and text are still in the outbox',
   });

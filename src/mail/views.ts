@@ -8,10 +8,23 @@ import { formatDate, formatDateTime, formatForecast, formatSince, formatWhen, is
 import type { ChangeType, Kind, Status } from '../domain/types.js';
 import { stripStatusPrefix } from '../domain/status-words.js';
 import { httpUrlOrNull } from '../util/urls.js';
-import type { AlertData, AlertItem, DigestData, MailEvent, MessageData, PlannedEntry, Reason, ReminderData, RenderContext } from './types.js';
+import type {
+  AlertData,
+  AlertItem,
+  DigestData,
+  MailEvent,
+  MessageData,
+  PlannedEntry,
+  Reason,
+  ReminderData,
+  RenderContext,
+} from './types.js';
 
 /** A link whose text makes sense on its own. */
-export interface LinkView { href: string; text: string }
+export interface LinkView {
+  href: string;
+  text: string;
+}
 
 /** One event block: a heading and a short list of facts. */
 export interface MailEventView {
@@ -27,7 +40,11 @@ export interface MailEventView {
 }
 
 /** A part of the mail: an optional <h2> and its events (as <h3> under a heading, else <h2>). */
-export interface SectionView { heading: string | null; level: 2 | 3; events: MailEventView[] }
+export interface SectionView {
+  heading: string | null;
+  level: 2 | 3;
+  events: MailEventView[];
+}
 
 /** Everything a template shows; the same object feeds the HTML and the text part. */
 export interface MailView {
@@ -51,7 +68,10 @@ const SUBJECT_MAX = 150;
 
 /** Scraped text as one clean line: line breaks and control characters become spaces (format characters such as bidi overrides go), runs collapse. */
 export function oneLine(text: string): string {
-  return text.replace(/\p{Cf}+/gu, '').replace(/[\s\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').trim();
+  return text
+    .replace(/\p{Cf}+/gu, '')
+    .replace(/[\s\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ')
+    .trim();
 }
 
 /** A header-safe subject: one line, no CR/LF, at most ~150 characters (cut at a word, with "…"). */
@@ -70,7 +90,11 @@ export function plainTitle(title: string): string {
 
 // ------------------------------------------------------------------ words
 
-interface Noun { word: string; definite: string; neuter: boolean }
+interface Noun {
+  word: string;
+  definite: string;
+  neuter: boolean;
+}
 const NOUNS: Record<Kind, Noun> = {
   disruption: { word: 'Störning', definite: 'störningen', neuter: false },
   maintenance: { word: 'Servicefönster', definite: 'servicefönstret', neuter: true },
@@ -81,13 +105,23 @@ const agree = (kind: Kind, common: string, neuter: string): string => (NOUNS[kin
 
 const STATUS_WORDS: Record<Kind, Record<Status, string>> = {
   disruption: { ongoing: 'Pågående störning', resolved: 'Åtgärdad', planned: 'Planerad störning', cancelled: 'Inställd' },
-  maintenance: { ongoing: 'Pågående servicefönster', resolved: 'Avslutat servicefönster', planned: 'Planerat servicefönster', cancelled: 'Inställt servicefönster' },
+  maintenance: {
+    ongoing: 'Pågående servicefönster',
+    resolved: 'Avslutat servicefönster',
+    planned: 'Planerat servicefönster',
+    cancelled: 'Inställt servicefönster',
+  },
   release: { ongoing: 'Pågående release', resolved: 'Genomförd release', planned: 'Planerad release', cancelled: 'Inställd release' },
 };
 
 const FIELD_WORDS: Record<string, string> = {
-  title: 'ny rubrik', status: 'nytt läge', kind: 'ny typ', services: 'ändrade tjänster', start: 'ny starttid',
-  impact: 'ny information om påverkan', url: 'ny länk',
+  title: 'ny rubrik',
+  status: 'nytt läge',
+  kind: 'ny typ',
+  services: 'ändrade tjänster',
+  start: 'ny starttid',
+  impact: 'ny information om påverkan',
+  url: 'ny länk',
 };
 
 const resolvedWord = (kind: Kind): string => (kind === 'disruption' ? 'Åtgärdad' : kind === 'maintenance' ? 'Avslutat' : 'Genomförd');
@@ -111,8 +145,9 @@ function changeWords(item: AlertItem, now: Date): string {
   const words: Record<ChangeType, () => string> = {
     created: () => agree(e.kind, 'Ny', 'Nytt'),
     updated: () => {
-      const fields = Object.keys(before ?? {}).map((f) =>
-        f === 'end' ? (e.kind === 'disruption' ? 'ny prognos' : 'ny sluttid') : FIELD_WORDS[f]).filter(Boolean) as string[];
+      const fields = Object.keys(before ?? {})
+        .map((f) => (f === 'end' ? (e.kind === 'disruption' ? 'ny prognos' : 'ny sluttid') : FIELD_WORDS[f]))
+        .filter(Boolean) as string[];
       const head = agree(e.kind, 'Uppdaterad', 'Uppdaterat');
       return fields.length ? `${head} med ${listSv([...new Set(fields)])}` : head;
     },
@@ -171,12 +206,18 @@ function alertSubject(item: AlertItem, ctx: RenderContext): string {
   const noun = NOUNS[e.kind].word.toLocaleLowerCase('sv');
   const when = e.start || e.end ? formatWhen(e.start, e.end, now) : '';
   switch (change) {
-    case 'cancelled': return `${agree(e.kind, 'Inställd', 'Inställt')} ${noun}: ${names}${e.start ? ` ${formatDate(e.start, now)}` : ''}`;
-    case 'rescheduled': return `${agree(e.kind, 'Flyttad', 'Flyttat')} ${noun}: ${names}${when ? `, nu ${when}` : ''}`;
-    case 'resolved': return `${resolvedWord(e.kind)} ${noun}: ${names}`;
-    case 'reappeared': return `Listas igen: ${core(e, ctx)}${when ? ` ${when}` : ''}`;
-    case 'updated': return `${agree(e.kind, 'Uppdaterad', 'Uppdaterat')} ${noun}: ${names}${when ? ` ${when}` : ''}`;
-    default: return `${agree(e.kind, 'Ny', 'Nytt')} ${noun}: ${names}${when ? ` ${when}` : ''}`;
+    case 'cancelled':
+      return `${agree(e.kind, 'Inställd', 'Inställt')} ${noun}: ${names}${e.start ? ` ${formatDate(e.start, now)}` : ''}`;
+    case 'rescheduled':
+      return `${agree(e.kind, 'Flyttad', 'Flyttat')} ${noun}: ${names}${when ? `, nu ${when}` : ''}`;
+    case 'resolved':
+      return `${resolvedWord(e.kind)} ${noun}: ${names}`;
+    case 'reappeared':
+      return `Listas igen: ${core(e, ctx)}${when ? ` ${when}` : ''}`;
+    case 'updated':
+      return `${agree(e.kind, 'Uppdaterad', 'Uppdaterat')} ${noun}: ${names}${when ? ` ${when}` : ''}`;
+    default:
+      return `${agree(e.kind, 'Ny', 'Nytt')} ${noun}: ${names}${when ? ` ${when}` : ''}`;
   }
 }
 
@@ -205,8 +246,11 @@ function frame(data: MessageData, ctx: RenderContext, why: MailView['why']): Pic
       : null,
     why,
     footer: {
-      sender: ctx.sender.name, replyTo: ctx.sender.replyTo,
-      web: data.links.web, manage: data.links.manage, unsubscribe: data.links.unsubscribe,
+      sender: ctx.sender.name,
+      replyTo: ctx.sender.replyTo,
+      web: data.links.web,
+      manage: data.links.manage,
+      unsubscribe: data.links.unsubscribe,
       source: { href: INERA_STATUS_URL, text: 'Ineras driftstatus' },
     },
   };
@@ -221,21 +265,31 @@ export function digestView(d: DigestData, ctx: RenderContext): MailView {
   const now = ctx.now;
   const planned = (p: PlannedEntry): MailEventView => {
     const e = p.event;
-    const note = p.note === 'new' ? agree(e.kind, 'Ny', 'Nytt')
-      : p.note === 'rescheduled' ? moved(e, p.previous ?? null, now)
-      : p.note === 'cancelled' || e.status === 'cancelled' ? agree(e.kind, 'Inställd', 'Inställt') : null;
+    const note =
+      p.note === 'new'
+        ? agree(e.kind, 'Ny', 'Nytt')
+        : p.note === 'rescheduled'
+          ? moved(e, p.previous ?? null, now)
+          : p.note === 'cancelled' || e.status === 'cancelled'
+            ? agree(e.kind, 'Inställd', 'Inställt')
+            : null;
     return eventView(e, ctx, note);
   };
   const sections: SectionView[] = [
     { heading: 'Pågående störningar', level: 3 as const, events: d.ongoing.map((e) => eventView(e, ctx)) },
-    { heading: d.since ? 'Åtgärdade sedan förra utskicket' : 'Nyligen åtgärdade', level: 3 as const, events: d.resolved.map((e) => eventView(e, ctx)) },
+    {
+      heading: d.since ? 'Åtgärdade sedan förra utskicket' : 'Nyligen åtgärdade',
+      level: 3 as const,
+      events: d.resolved.map((e) => eventView(e, ctx)),
+    },
     { heading: 'Inte längre listade', level: 3 as const, events: d.vanished.map((e) => eventView(e, ctx, null, true)) },
     { heading: 'Servicefönster de närmaste 14 dagarna', level: 3 as const, events: d.windows.map(planned) },
     { heading: 'Releaser de närmaste 30 dagarna', level: 3 as const, events: d.releases.map(planned) },
   ].filter((s) => s.events.length > 0);
-  const heading = d.cadence === 'weekly'
-    ? `Veckans driftläge för e-tjänster, vecka ${isoWeek(d.until) ?? ''}`
-    : `Driftläget för e-tjänster ${formatDate(d.until, now)}`;
+  const heading =
+    d.cadence === 'weekly'
+      ? `Veckans driftläge för e-tjänster, vecka ${isoWeek(d.until) ?? ''}`
+      : `Driftläget för e-tjänster ${formatDate(d.until, now)}`;
   const summary = [
     d.ongoing.length ? count(d.ongoing.length, 'pågående störning', 'pågående störningar') : '',
     d.resolved.length ? count(d.resolved.length, 'åtgärdad', 'åtgärdade') : '',
@@ -271,10 +325,17 @@ export function alertView(d: AlertData, ctx: RenderContext): MailView {
   const subject = items.length > 1 && first ? `${heading}: ${core(first.event, ctx)} med flera` : one;
   return {
     subject: subjectLine(subject),
-    preview: items.length > 1 ? items.map((i) => alertSubject(i, ctx)).join(' · ') : (first?.event.impact ? oneLine(first.event.impact) : oneLine(one)),
+    preview:
+      items.length > 1
+        ? items.map((i) => alertSubject(i, ctx)).join(' · ')
+        : first?.event.impact
+          ? oneLine(first.event.impact)
+          : oneLine(one),
     heading: oneLine(heading),
     intro: [],
-    sections: [{ heading: null, level: 2, events: items.map((i) => eventView(i.event, ctx, changeWords(i, ctx.now), i.change === 'vanished')) }],
+    sections: [
+      { heading: null, level: 2, events: items.map((i) => eventView(i.event, ctx, changeWords(i, ctx.now), i.change === 'vanished')) },
+    ],
     empty: null,
     ...frame(d, ctx, whyView(d.reasons, d.reasons.length === 0)),
   };
@@ -300,9 +361,12 @@ export function reminderView(d: ReminderData, ctx: RenderContext): MailView {
 /** The view model for any message. */
 export function buildView(data: MessageData, ctx: RenderContext): MailView {
   switch (data.template) {
-    case 'digest': return digestView(data, ctx);
-    case 'alert': return alertView(data, ctx);
-    case 'reminder': return reminderView(data, ctx);
+    case 'digest':
+      return digestView(data, ctx);
+    case 'alert':
+      return alertView(data, ctx);
+    case 'reminder':
+      return reminderView(data, ctx);
   }
 }
 

@@ -62,7 +62,8 @@ export function digestContent(snap: DigestSnapshot, interest: Interest, since: D
     if (e.kind === 'disruption') {
       if (e.vanishedAt === null && e.status === 'ongoing') out.ongoing.push(mailEvent(e));
       else if (e.status === 'resolved' && recent.some((c) => c.type === 'resolved')) out.resolved.push(mailEvent(e));
-      else if (e.vanishedAt !== null && recent.some((c) => c.type === 'vanished' && c.before?.status === 'ongoing')) out.vanished.push(mailEvent(e));
+      else if (e.vanishedAt !== null && recent.some((c) => c.type === 'vanished' && c.before?.status === 'ongoing'))
+        out.vanished.push(mailEvent(e));
       continue;
     }
     const entry = plannedEntry(e, recent, to, e.kind === 'maintenance' ? WINDOW_DAYS : RELEASE_DAYS);

@@ -135,7 +135,13 @@ export async function sendDigests(deps: NotifyDeps, opts: DigestFilter = {}): Pr
       if (!created) continue;
       // Covered up to the instant its content was read, so the next digest starts exactly there.
       const coveredTo = item.data.until;
-      recordDigest(db, { email: item.recipient.email, cadence: item.recipient.cadence, slot: item.slot.toISOString(), coveredTo, outboxId: id });
+      recordDigest(db, {
+        email: item.recipient.email,
+        cadence: item.recipient.cadence,
+        slot: item.slot.toISOString(),
+        coveredTo,
+        outboxId: id,
+      });
       n++;
     }
     return n;

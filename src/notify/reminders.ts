@@ -22,7 +22,13 @@ export async function sendReminders(deps: NotifyDeps): Promise<number> {
   const messages = [];
   for (const event of due) {
     for (const r of recipientsFor(db, event, { contacts: true, cadences: ['immediate', 'daily'] })) {
-      const data: ReminderData = { template: 'reminder', to: r.email, links: recipientLinks(deps, r.email), reasons: r.reasons, event: mailEvent(event) };
+      const data: ReminderData = {
+        template: 'reminder',
+        to: r.email,
+        links: recipientLinks(deps, r.email),
+        reasons: r.reasons,
+        event: mailEvent(event),
+      };
       const key = `reminder:${r.email.toLowerCase()}:${event.id}:${new Date(event.start!).toISOString()}`;
       messages.push({ key, data });
     }

@@ -27,7 +27,11 @@ export async function resendMessage(deps: NotifyDeps, req: ResendRequest): Promi
     resend: { reason: req.reason.trim(), originalAt: original.sentAt ?? original.createdAt },
   };
   const key = `resend:${original.id}:${countResends(db, original.id) + 1}`;
-  const row = await compose(deps, 'resend', key, data, { originalId: original.id, requestedBy: req.requestedBy, reason: req.reason.trim() });
+  const row = await compose(deps, 'resend', key, data, {
+    originalId: original.id,
+    requestedBy: req.requestedBy,
+    reason: req.reason.trim(),
+  });
   const { id } = enqueue(db, row);
   logger.info({ outboxId: id, originalId: original.id, to, requestedBy: req.requestedBy, reason: req.reason }, 'resend enqueued');
   return id;

@@ -36,7 +36,10 @@ export function keyItems(items: ParsedItem[], source: { trustGuid?: boolean }): 
     seen.add(key);
     const { kind, status, title, services, start, end, url, impact, timeText, details, guid } = item;
     // Stored instants are UTC; the key above was made from the day as the source wrote it.
-    out.push({ fields: { key, kind, status, title, services, start: storedIso(start), end: storedIso(end), url, impact, timeText, details, guid }, item });
+    out.push({
+      fields: { key, kind, status, title, services, start: storedIso(start), end: storedIso(end), url, impact, timeText, details, guid },
+      item,
+    });
   }
   return out;
 }

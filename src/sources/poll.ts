@@ -11,7 +11,15 @@ export async function pollSources(deps: RefreshDeps, sources: SourceConfig[]): P
       results.push(await refreshSource(deps, source));
     } catch (err) {
       deps.logger.error({ sourceId: source.id, err: describeError(err) }, 'poll crashed');
-      results.push({ sourceId: source.id, runId: -1, outcome: 'failed', items: null, changes: 0, baseline: false, error: describeError(err) });
+      results.push({
+        sourceId: source.id,
+        runId: -1,
+        outcome: 'failed',
+        items: null,
+        changes: 0,
+        baseline: false,
+        error: describeError(err),
+      });
     }
   }
   return results;

@@ -118,8 +118,19 @@ export async function refreshSource(deps: RefreshDeps, source: SourceConfig): Pr
     finishRun(db, runId, { at, outcome: n > 0 ? 'changed' : 'unchanged', httpStatus: page.status, items: items.length, changes: n });
     return n;
   })();
-  log.info({ runId, items: items.length, changes, baseline, unknownServices: unknown.length ? unknown : undefined }, baseline ? 'baseline recorded' : 'poll finished');
-  return { sourceId: source.id, runId, outcome: changes > 0 ? 'changed' : 'unchanged', items: items.length, changes, baseline, error: null };
+  log.info(
+    { runId, items: items.length, changes, baseline, unknownServices: unknown.length ? unknown : undefined },
+    baseline ? 'baseline recorded' : 'poll finished',
+  );
+  return {
+    sourceId: source.id,
+    runId,
+    outcome: changes > 0 ? 'changed' : 'unchanged',
+    items: items.length,
+    changes,
+    baseline,
+    error: null,
+  };
 }
 
 /** Writes the diff of one healthy poll; returns how many changes it recorded. Call inside a transaction. */

@@ -39,9 +39,11 @@ export function listChanges(db: Db, opts: { since?: Date; sinceId?: number; even
         `${SELECT} WHERE (@eventId IS NULL OR event_id = @eventId) AND (@runId IS NULL OR run_id = @runId)
            AND (@since IS NULL OR at >= @since) AND id >= @sinceId ORDER BY id`,
       )
-      .all({ eventId: opts.eventId ?? null, runId: opts.runId ?? null, since: opts.since?.toISOString() ?? null, sinceId: opts.sinceId ?? 0 }) as Record<
-      string,
-      unknown
-    >[]
+      .all({
+        eventId: opts.eventId ?? null,
+        runId: opts.runId ?? null,
+        since: opts.since?.toISOString() ?? null,
+        sinceId: opts.sinceId ?? 0,
+      }) as Record<string, unknown>[]
   ).map(fromRow);
 }

@@ -11,7 +11,10 @@ export function lastCoveredTo(db: Db, email: string, cadence: DigestCadence): st
 }
 
 /** Records a digest; call in the transaction that enqueues it. */
-export function recordDigest(db: Db, d: { email: string; cadence: DigestCadence; slot: string; coveredTo: string; outboxId: number }): void {
+export function recordDigest(
+  db: Db,
+  d: { email: string; cadence: DigestCadence; slot: string; coveredTo: string; outboxId: number },
+): void {
   db.prepare(
     `INSERT INTO digest_log (email, cadence, slot, covered_to, outbox_id) VALUES (@email, @cadence, @slot, @coveredTo, @outboxId)
      ON CONFLICT DO NOTHING`,

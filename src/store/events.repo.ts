@@ -26,7 +26,9 @@ export function getEvent(db: Db, id: number): Event | undefined {
 /** Every event, newest first; optionally only those still listed. */
 export function listEvents(db: Db, opts: { listedOnly?: boolean } = {}): Event[] {
   const where = opts.listedOnly ? 'WHERE vanished_at IS NULL' : '';
-  return (db.prepare(`${SELECT} ${where} ORDER BY COALESCE(start, first_seen_at) DESC, id DESC`).all() as Record<string, unknown>[]).map(fromRow);
+  return (db.prepare(`${SELECT} ${where} ORDER BY COALESCE(start, first_seen_at) DESC, id DESC`).all() as Record<string, unknown>[]).map(
+    fromRow,
+  );
 }
 
 export function insertEvent(db: Db, sourceId: string, f: EventFields, at: string): number {

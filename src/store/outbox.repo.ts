@@ -66,9 +66,7 @@ export function hasMessageKey(db: Db, key: string): boolean {
 export function claimDue(db: Db, now: string, limit: number): OutboxMessage[] {
   // Ids first, from the outbox_due index alone (ids grow with enqueue time, so this is
   // oldest first): sorting whole rows would read every queued message's HTML each claim.
-  const due = db
-    .prepare(`SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?`)
-    .pluck();
+  const due = db.prepare(`SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?`).pluck();
   const read = db.prepare(`${SELECT} WHERE id = ?`);
   const mark = db.prepare(`UPDATE outbox SET status = 'sending', claimed_at = ? WHERE id = ?`);
   return db
@@ -85,9 +83,7 @@ export function claimDue(db: Db, now: string, limit: number): OutboxMessage[] {
 export function markSent(db: Db, id: number, at: string, transport: string): boolean {
   return (
     db
-      .prepare(
-        `UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, transport = ? WHERE id = ? AND status = 'sending'`,
-      )
+      .prepare(`UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, transport = ? WHERE id = ? AND status = 'sending'`)
       .run(at, transport, id).changes > 0
   );
 }

@@ -15,5 +15,13 @@ export function finishRun(
   db.prepare(
     `UPDATE poll_runs SET finished_at = @at, outcome = @outcome, http_status = @httpStatus, items = @items,
        changes = @changes, error = @error WHERE id = @id`,
-  ).run({ id, at: r.at, outcome: r.outcome, httpStatus: r.httpStatus ?? null, items: r.items ?? null, changes: r.changes ?? 0, error: r.error ?? null });
+  ).run({
+    id,
+    at: r.at,
+    outcome: r.outcome,
+    httpStatus: r.httpStatus ?? null,
+    items: r.items ?? null,
+    changes: r.changes ?? 0,
+    error: r.error ?? null,
+  });
 }

@@ -16,7 +16,17 @@ export function createLogger(env: NodeJS.ProcessEnv = process.env): Logger {
   if (readable) {
     // Loaded only when a person watches: scripts and CI keep the lighter JSON path.
     const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
-    return pino(options, pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY === true, translateTime: 'SYS:HH:MM:ss', ignore: 'name', singleLine: true }));
+    return pino(
+      options,
+      pretty({
+        destination: 2,
+        sync: true,
+        colorize: process.stderr.isTTY === true,
+        translateTime: 'SYS:HH:MM:ss',
+        ignore: 'name',
+        singleLine: true,
+      }),
+    );
   }
   return pino(options, pino.destination({ fd: 2, sync: true }));
 }

@@ -153,7 +153,11 @@ export function statusView(ctx: Pick<AppContext, 'db' | 'clock' | 'catalogue'>):
     })
     .sort((a, b) => Date.parse(a.start!) - Date.parse(b.start!) || a.id - b.id);
   const sources = listSources(ctx.db);
-  const lastSuccess = sources.map((s) => s.lastSuccessAt).filter((t): t is string => t !== null).sort().at(-1);
+  const lastSuccess = sources
+    .map((s) => s.lastSuccessAt)
+    .filter((t): t is string => t !== null)
+    .sort()
+    .at(-1);
   return {
     disruptions: disruptions.map((e) => overviewEvent(ctx, e, now)),
     upcoming: upcoming.map((e) => overviewEvent(ctx, e, now)),

@@ -242,7 +242,12 @@ export async function startWebServer(ctx: WebContext, opts: { port?: number; hos
   const port = opts.port ?? ctx.config.port;
   await new Promise<void>((resolve, reject) => {
     const onError = (cause: NodeJS.ErrnoException) =>
-      reject(new DriftkollError(`web app cannot listen on port ${port}: ${cause.code ?? cause.message}`, { cause, hint: 'set PORT to a free port' }));
+      reject(
+        new DriftkollError(`web app cannot listen on port ${port}: ${cause.code ?? cause.message}`, {
+          cause,
+          hint: 'set PORT to a free port',
+        }),
+      );
     server.once('error', onError);
     server.listen(port, opts.host, () => {
       server.off('error', onError);

@@ -21,7 +21,11 @@ describe('directory import, poll, digest --send, notify, outbox, resend', () => 
     dir = mkdtempSync(join(tmpdir(), 'driftkoll-cli-mail-'));
     pages = await startPageServer();
     smtp = await startSmtp();
-    for (const [path, file] of [['/drift/', 'driftstatus.html'], ['/windows/', 'kommande-atgarder.html'], ['/calendar/', 'planeringskalendern.html']]) {
+    for (const [path, file] of [
+      ['/drift/', 'driftstatus.html'],
+      ['/windows/', 'kommande-atgarder.html'],
+      ['/calendar/', 'planeringskalendern.html'],
+    ]) {
       pages.set({ body: readFileSync(root(`demo/pages/${file}`)) }, path);
     }
     writeFileSync(
@@ -34,7 +38,12 @@ describe('directory import, poll, digest --send, notify, outbox, resend', () => 
         'http: { retries: 0 }',
       ].join('\n'),
     );
-    env = { DRIFTKOLL_DB: join(dir, 'd.db'), SMTP_URL: smtp.url, DRIFTKOLL_NOW: '2026-11-24T09:30:00+01:00', DRIFTKOLL_BASE_URL: 'https://driftkoll.example' };
+    env = {
+      DRIFTKOLL_DB: join(dir, 'd.db'),
+      SMTP_URL: smtp.url,
+      DRIFTKOLL_NOW: '2026-11-24T09:30:00+01:00',
+      DRIFTKOLL_BASE_URL: 'https://driftkoll.example',
+    };
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
@@ -55,7 +64,10 @@ describe('directory import, poll, digest --send, notify, outbox, resend', () => 
     const preview = await cli(['digest', '--json'], morning);
     const planned = JSON.parse(preview.stdout) as { to: string; empty: boolean }[];
     expect(planned).toHaveLength(19);
-    const due = planned.filter((p) => !p.empty).map((p) => p.to).sort();
+    const due = planned
+      .filter((p) => !p.empty)
+      .map((p) => p.to)
+      .sort();
     expect(smtp.received).toHaveLength(0);
 
     const sent = await cli(['digest', '--send'], morning);
@@ -74,10 +86,13 @@ describe('directory import, poll, digest --send, notify, outbox, resend', () => 
     expect(smtp.received).toHaveLength(due.length);
 
     // A new disruption on the page: notify alerts the contacts of 1177 inkorg's units.
-    const page = readFileSync(root('demo/pages/driftstatus.html'), 'utf8').replace('<section aria-labelledby="rubrik-pagaende">', `<section aria-labelledby="rubrik-pagaende">
+    const page = readFileSync(root('demo/pages/driftstatus.html'), 'utf8').replace(
+      '<section aria-labelledby="rubrik-pagaende">',
+      `<section aria-labelledby="rubrik-pagaende">
       <article class="status-item"><span class="status-badge">Pågående störning</span>
       <h3><a href="/driftstatus/pagaende/inkorg/">Meddelanden i 1177 inkorg fördröjs</a></h3>
-      <dl><dt>Tjänst</dt><dd>1177 inkorg</dd><dt>Start</dt><dd>2026-11-25 kl. 09.20</dd></dl></article>`);
+      <dl><dt>Tjänst</dt><dd>1177 inkorg</dd><dt>Start</dt><dd>2026-11-25 kl. 09.20</dd></dl></article>`,
+    );
     pages.set({ body: page }, '/drift/');
     const later = { DRIFTKOLL_NOW: '2026-11-25T10:05:00+01:00' };
     expect((await cli(['poll', '--source', 'drift'], later)).code).toBe(0);
@@ -90,7 +105,14 @@ describe('directory import, poll, digest --send, notify, outbox, resend', () => 
     expect(alerts.map((m) => m.envelope.to[0])).toContain('patientnamnden@regionuppsala.example');
     expect(alerts.map((m) => m.envelope.to[0])).not.toContain('barnskyddsteamet@regionuppsala.example');
 
-    const outbox = JSON.parse((await cli(['outbox', '--json'], later)).stdout) as { id: number; to: string; kind: string; status: string; attempts: number; sentAt: string | null }[];
+    const outbox = JSON.parse((await cli(['outbox', '--json'], later)).stdout) as {
+      id: number;
+      to: string;
+      kind: string;
+      status: string;
+      attempts: number;
+      sentAt: string | null;
+    }[];
     expect(outbox.every((m) => m.status === 'sent' && m.attempts === 1 && m.sentAt)).toBe(true);
     const original = outbox.find((m) => m.kind === 'alert' && m.to === 'patientnamnden@regionuppsala.example')!;
 
@@ -100,7 +122,13 @@ describe('directory import, poll, digest --send, notify, outbox, resend', () => 
     expect(smtp.received.length).toBe(before + alerts.length + 1);
     expect(smtp.received.at(-1)!.envelope.to).toEqual(['patientnamnden@regionuppsala.example']);
     const log = JSON.parse((await cli(['outbox', '--json'], later)).stdout) as Record<string, unknown>[];
-    expect(log[0]).toMatchObject({ kind: 'resend', originalId: original.id, reason: 'Kom inte fram', requestedBy: 'admin', status: 'sent' });
+    expect(log[0]).toMatchObject({
+      kind: 'resend',
+      originalId: original.id,
+      reason: 'Kom inte fram',
+      requestedBy: 'admin',
+      status: 'sent',
+    });
   });
 
   it('exits 1 when the SMTP server is down, and keeps the messages queued', async () => {
@@ -117,7 +145,12 @@ describe('directory import, poll, digest --send, notify, outbox, resend', () => 
 
   it('rejects a malformed directory with exit 2 and leaves the stored one as it was', async () => {
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, readFileSync(root('defaults/region-uppsala.yaml'), 'utf8').replace('ehalsostrateg@nvoh.regionuppsala.example', 'not-an-address').replace('services: [1177-journal]', 'services: [1177-jornal]'));
+    writeFileSync(
+      bad,
+      readFileSync(root('defaults/region-uppsala.yaml'), 'utf8')
+        .replace('ehalsostrateg@nvoh.regionuppsala.example', 'not-an-address')
+        .replace('services: [1177-journal]', 'services: [1177-jornal]'),
+    );
     const r = await cli(['directory', 'import', bad]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);

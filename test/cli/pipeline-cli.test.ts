@@ -88,9 +88,14 @@ describe('driftkoll CLI', () => {
 
     const events = JSON.parse((await runCli(['events', '--json'], { cwd: dir, env })).stdout) as Record<string, unknown>[];
     expect(events).toHaveLength(3);
-    for (const e of events) expect(Object.keys(e)).toEqual(expect.arrayContaining(['id', 'key', 'source', 'kind', 'status', 'title', 'services', 'start', 'end', 'url', 'impact']));
+    for (const e of events)
+      expect(Object.keys(e)).toEqual(
+        expect.arrayContaining(['id', 'key', 'source', 'kind', 'status', 'title', 'services', 'start', 'end', 'url', 'impact']),
+      );
 
-    const changes = JSON.parse((await runCli(['changes', '--json', '--since', '2026-11-24T08:00:00Z'], { cwd: dir, env })).stdout) as Record<string, unknown>[];
+    const changes = JSON.parse(
+      (await runCli(['changes', '--json', '--since', '2026-11-24T08:00:00Z'], { cwd: dir, env })).stdout,
+    ) as Record<string, unknown>[];
     expect(changes).toHaveLength(3);
     expect(changes[0]).toMatchObject({ type: 'created', fields: [], at: '2026-11-24T09:30:00+01:00' });
     const later = await runCli(['changes', '--json', '--since', '2026-11-24T09:00:00Z'], { cwd: dir, env });

@@ -76,7 +76,14 @@ describe('driftkoll serve', () => {
     // npm runs the script through sh; `exec` in the script makes node npm's own child, so the signal reaches it.
     const npm = spawn('npm', ['start'], {
       cwd: root(''),
-      env: { PATH: process.env.PATH ?? '', DRIFTKOLL_CONFIG: join(dir, 'driftkoll.yaml'), DRIFTKOLL_DB: join(dir, 'npm.db'), PORT: '0', LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        DRIFTKOLL_CONFIG: join(dir, 'driftkoll.yaml'),
+        DRIFTKOLL_DB: join(dir, 'npm.db'),
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        LOG_FORMAT: 'json',
+      },
     });
     let log = '';
     npm.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));

@@ -42,14 +42,22 @@ describe('configuration', () => {
       env: { DRIFTKOLL_DB: 'x/y.db', SMTP_URL: 'smtp://127.0.0.1:2525', PORT: '9090', DRIFTKOLL_BASE_URL: 'https://d.example/' },
       cwd: dir,
     });
-    expect(c).toMatchObject({ databasePath: join(dir, 'x/y.db'), smtpUrl: 'smtp://127.0.0.1:2525', port: 9090, baseUrl: 'https://d.example' });
+    expect(c).toMatchObject({
+      databasePath: join(dir, 'x/y.db'),
+      smtpUrl: 'smtp://127.0.0.1:2525',
+      port: 9090,
+      baseUrl: 'https://d.example',
+    });
   });
 
   it.each([
     ['sources:\n  - { id: a, adapter: rss, url: "nope" }\n', /sources\.0\.url/],
     ['sources:\n  - { id: A B, adapter: rss, url: "https://a.example" }\n', /sources\.0\.id: lower-case/],
     ['sources:\n  - { id: a, adapter: rss, url: "https://a.example", interval: soon }\n', /sources\.0\.interval/],
-    ['sources:\n  - { id: a, adapter: rss, url: "https://a.example" }\n  - { id: a, adapter: rss, url: "https://b.example" }\n', /sources\.1\.id: duplicate source id "a"/],
+    [
+      'sources:\n  - { id: a, adapter: rss, url: "https://a.example" }\n  - { id: a, adapter: rss, url: "https://b.example" }\n',
+      /sources\.1\.id: duplicate source id "a"/,
+    ],
     ['polling: { vanishAfter: 0 }\n', /polling\.vanishAfter/],
     ['colour: blue\n', /colour|Unrecognized key/],
     ['sources: [\n', /not valid YAML/],

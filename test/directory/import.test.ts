@@ -63,9 +63,15 @@ describe('the shipped sample directory', () => {
     expect(formatImportReport(report)).toContain('+ unit akademiska (Akademiska sjukhuset)');
     const units = listUnits(db);
     expect(units).toHaveLength(20);
-    expect(units.filter((u) => u.type === 'object').map((u) => u.id)).toEqual(
-      ['epj', 'kst', 'listning-och-ersattning', 'prosang', 'radgivningsstod-1177', 'ris', 't4'],
-    );
+    expect(units.filter((u) => u.type === 'object').map((u) => u.id)).toEqual([
+      'epj',
+      'kst',
+      'listning-och-ersattning',
+      'prosang',
+      'radgivningsstod-1177',
+      'ris',
+      't4',
+    ]);
     const epj = units.find((u) => u.id === 'epj')!;
     expect(epj.contacts[0]).toMatchObject({ email: 'epj-easit@regionuppsala.example', channel: 'easit' });
     // The unquoted 1177 in the YAML is a number; it must be stored as the id "1177".
@@ -94,9 +100,11 @@ describe('the shipped sample directory', () => {
     for (const all of ['nara-vard-och-halsa', 'akademiska', 'lasarettet-enkoping', 'itc']) expect(units).toContain(all);
     expect(units).not.toContain('patientnamnden');
     expect(units).not.toContain('kst');
-    expect(contactsForServices(db, ['svevac', 'pascal']).map((c) => c.unitId).sort()).toEqual(
-      ['akademiska', 'epj', 'itc', 'lasarettet-enkoping', 'nara-vard-och-halsa', 'smittskyddsenheten'],
-    );
+    expect(
+      contactsForServices(db, ['svevac', 'pascal'])
+        .map((c) => c.unitId)
+        .sort(),
+    ).toEqual(['akademiska', 'epj', 'itc', 'lasarettet-enkoping', 'nara-vard-och-halsa', 'smittskyddsenheten']);
     expect(contactsForServices(db, [])).toEqual(contactsForServices(db, ['no-such-service']));
   });
 
@@ -122,7 +130,12 @@ describe('re-import', () => {
     (unit('akademiska').contacts as Record<string, unknown>[])[0]!.role = 'E-tjänstesamordnare';
     (unit('ris').contacts as Record<string, unknown>[]).push({ role: 'Systemförvaltare', email: 'ris-forvaltning@regionuppsala.example' });
     unit('privata-specialister').contacts = [{ role: 'Handläggare', email: 'specialister@regionuppsala.example' }];
-    doc.objects!.push({ id: 'nll-objekt', name: 'NLL', contacts: [{ role: 'Objektledare', email: 'nll@regionuppsala.example' }], services: ['nll'] });
+    doc.objects!.push({
+      id: 'nll-objekt',
+      name: 'NLL',
+      contacts: [{ role: 'Objektledare', email: 'nll@regionuppsala.example' }],
+      services: ['nll'],
+    });
 
     const report = importDirectory(db, readDirectoryFile(writeYaml('edited.yaml', stringify(doc)), catalogue));
     expect(report).toMatchObject({
@@ -230,7 +243,15 @@ describe('all or nothing', () => {
       administrations: directory.administrations.map((u) => ({ ...u, name: `${u.name} (ny)` })),
       objects: [
         ...directory.objects,
-        { id: 'dubbel', name: 'Dubbel', services: 'all', contacts: [{ role: 'A', email: 'a@x.example' }, { role: 'B', email: 'A@x.example' }] },
+        {
+          id: 'dubbel',
+          name: 'Dubbel',
+          services: 'all',
+          contacts: [
+            { role: 'A', email: 'a@x.example' },
+            { role: 'B', email: 'A@x.example' },
+          ],
+        },
       ],
     };
     expect(() => importDirectory(db, broken)).toThrow(/left unchanged/);

@@ -71,7 +71,11 @@ describe('diffSource', () => {
   });
 
   it('does not treat two undated items as the same day', () => {
-    const plan = diffSource([stored({ start: null, title: 'Förskrivningskollen visar fel' })], [item({ start: null, title: 'Inloggning misslyckas för apotek' })], opts);
+    const plan = diffSource(
+      [stored({ start: null, title: 'Förskrivningskollen visar fel' })],
+      [item({ start: null, title: 'Inloggning misslyckas för apotek' })],
+      opts,
+    );
     expect(plan.creates).toHaveLength(1);
   });
 
@@ -87,10 +91,32 @@ describe('diffSource', () => {
   });
 
   it('calls a moved planned window rescheduled and a returning one reappeared', () => {
-    const w = stored({ key: 'url:w', kind: 'maintenance', status: 'planned', start: '2026-12-02T22:00:00+01:00', end: '2026-12-03T02:00:00+01:00' });
-    const moved = diffSource([w], [item({ key: 'url:w', kind: 'maintenance', status: 'planned', start: '2026-12-03T22:00:00+01:00', end: '2026-12-04T02:00:00+01:00' })], opts);
+    const w = stored({
+      key: 'url:w',
+      kind: 'maintenance',
+      status: 'planned',
+      start: '2026-12-02T22:00:00+01:00',
+      end: '2026-12-03T02:00:00+01:00',
+    });
+    const moved = diffSource(
+      [w],
+      [
+        item({
+          key: 'url:w',
+          kind: 'maintenance',
+          status: 'planned',
+          start: '2026-12-03T22:00:00+01:00',
+          end: '2026-12-04T02:00:00+01:00',
+        }),
+      ],
+      opts,
+    );
     expect(moved.updates[0]!.change).toMatchObject({ type: 'rescheduled', fields: ['start', 'end'] });
-    const back = diffSource([{ ...w, vanishedAt: '2026-11-30T08:00:00.000Z', missingPolls: 3 }], [item({ key: 'url:w', kind: 'maintenance', status: 'planned', start: w.start, end: w.end })], opts);
+    const back = diffSource(
+      [{ ...w, vanishedAt: '2026-11-30T08:00:00.000Z', missingPolls: 3 }],
+      [item({ key: 'url:w', kind: 'maintenance', status: 'planned', start: w.start, end: w.end })],
+      opts,
+    );
     expect(back.updates[0]!.change).toMatchObject({ type: 'reappeared', fields: [] });
   });
 

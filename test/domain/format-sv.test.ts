@@ -11,9 +11,19 @@ describe('formatWhen', () => {
     ['the same in UTC', '2026-12-03T21:00:00Z', '2026-12-04T01:00:00Z', 'torsdag 3 december kl. 22.00–02.00'],
     ['ends at midnight', '2026-12-03T22:00:00+01:00', '2026-12-04T00:00:00+01:00', 'torsdag 3 december kl. 22.00–24.00'],
     ['across days', '2026-12-08T22:00:00+01:00', '2026-12-09T04:00:00+01:00', 'tisdag 8 december kl. 22.00 – onsdag 9 december kl. 04.00'],
-    ['several days', '2026-12-08T08:00:00+01:00', '2026-12-10T17:00:00+01:00', 'tisdag 8 december kl. 08.00 – torsdag 10 december kl. 17.00'],
+    [
+      'several days',
+      '2026-12-08T08:00:00+01:00',
+      '2026-12-10T17:00:00+01:00',
+      'tisdag 8 december kl. 08.00 – torsdag 10 december kl. 17.00',
+    ],
     ['next year', '2027-01-18T22:00:00+01:00', '2027-01-18T23:30:00+01:00', 'måndag 18 januari 2027 kl. 22.00–23.30'],
-    ['into next year', '2026-12-31T22:00:00+01:00', '2027-01-01T06:00:00+01:00', 'torsdag 31 december kl. 22.00 – fredag 1 januari 2027 kl. 06.00'],
+    [
+      'into next year',
+      '2026-12-31T22:00:00+01:00',
+      '2027-01-01T06:00:00+01:00',
+      'torsdag 31 december kl. 22.00 – fredag 1 januari 2027 kl. 06.00',
+    ],
     ['open end', '2026-12-03T22:00:00+01:00', null, 'från torsdag 3 december kl. 22.00'],
     ['open end, whole day', '2026-12-03T00:00:00+01:00', null, 'från torsdag 3 december'],
     ['no start', null, '2026-12-03T12:00:00+01:00', 'till torsdag 3 december kl. 12.00'],
@@ -38,7 +48,7 @@ describe('formatWhen', () => {
     expect(formatWhen(start, end, NOW)).toBe(expected);
   });
 
-  it('leaves the year out only in the reader\'s own year', () => {
+  it("leaves the year out only in the reader's own year", () => {
     const january = new Date('2027-01-05T10:00:00+01:00');
     expect(formatWhen('2027-01-18T22:00:00+01:00', '2027-01-18T23:00:00+01:00', january)).toBe('måndag 18 januari kl. 22.00–23.00');
     expect(formatWhen('2026-12-30T22:00:00+01:00', '2026-12-30T23:00:00+01:00', january)).toBe('onsdag 30 december 2026 kl. 22.00–23.00');

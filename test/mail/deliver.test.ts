@@ -12,15 +12,7 @@ import { ConfigError } from '../../src/domain/errors.js';
 import { buildHeaders, deliverDue, makeMessageId, type DeliverDeps } from '../../src/mail/deliver.js';
 import { createTransport, type Transport } from '../../src/mail/transport.js';
 import { openDb, type Db } from '../../src/store/db.js';
-import {
-  claimDue,
-  countResends,
-  enqueue,
-  getMessage,
-  hasMessageKey,
-  listMessages,
-  requeueStuck,
-} from '../../src/store/outbox.repo.js';
+import { claimDue, countResends, enqueue, getMessage, hasMessageKey, listMessages, requeueStuck } from '../../src/store/outbox.repo.js';
 import { suppress } from '../../src/store/subscriptions.repo.js';
 import type { Clock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
@@ -63,7 +55,10 @@ function message(n: number, over: Partial<NewMessage> = {}): NewMessage {
 /** The raw (unfolded) value of a header as received. */
 function header(mail: ParsedMail, name: string): string | undefined {
   const line = mail.headerLines.find((h) => h.key === name.toLowerCase())?.line;
-  return line?.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+  return line
+    ?.slice(line.indexOf(':') + 1)
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .trim();
 }
 
 describe('mail delivery', () => {

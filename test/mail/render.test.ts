@@ -42,15 +42,18 @@ describe('golden mails', () => {
   });
 
   it('says what, which service and when in alert subjects', async () => {
-    const subject = async (item: AlertData['items'][number]) =>
-      (await renderer.render({ ...f.alertOne, items: [item] }, f.ctx)).subject;
+    const subject = async (item: AlertData['items'][number]) => (await renderer.render({ ...f.alertOne, items: [item] }, f.ctx)).subject;
     expect(await subject({ event: f.tidbok, change: 'resolved' })).toBe('Åtgärdad: Störning i 1177 tidbokning');
-    expect(await subject({ event: f.sithsWindow, change: 'cancelled' })).toBe('Inställt servicefönster: Identifieringstjänst SITHS lördag 28 november');
-    expect(await subject({ event: f.hsaWindow, change: 'rescheduled', before: { start: '2026-11-28T07:00:00+01:00' } }))
-      .toBe('Flyttat servicefönster: Katalogtjänst HSA, nu lördag 5 december kl. 07.00–11.00');
+    expect(await subject({ event: f.sithsWindow, change: 'cancelled' })).toBe(
+      'Inställt servicefönster: Identifieringstjänst SITHS lördag 28 november',
+    );
+    expect(await subject({ event: f.hsaWindow, change: 'rescheduled', before: { start: '2026-11-28T07:00:00+01:00' } })).toBe(
+      'Flyttat servicefönster: Katalogtjänst HSA, nu lördag 5 december kl. 07.00–11.00',
+    );
     expect(await subject({ event: f.npo, change: 'vanished' })).toBe('Listas inte längre: Störning i Nationell patientöversikt');
-    expect(await subject({ event: f.webcert, change: 'updated', before: { end: null } }))
-      .toBe('Uppdaterad: Störning i Intygstjänster och Rehabstod webb sedan måndag 23 november kl. 16.15');
+    expect(await subject({ event: f.webcert, change: 'updated', before: { end: null } })).toBe(
+      'Uppdaterad: Störning i Intygstjänster och Rehabstod webb sedan måndag 23 november kl. 16.15',
+    );
   });
 
   it('never says "åtgärdad" about a disruption Inera stopped listing', async () => {
@@ -62,16 +65,32 @@ describe('golden mails', () => {
 
 describe('scraped text is data', () => {
   const script = f.event({
-    kind: 'disruption', status: 'ongoing', title: '<script>alert(1)</script>', services: ['1177-journal'],
-    start: '2026-11-24T08:00:00+01:00', impact: '<img src=x onerror="alert(2)"> & mer', timeText: '<b>i dag</b>',
+    kind: 'disruption',
+    status: 'ongoing',
+    title: '<script>alert(1)</script>',
+    services: ['1177-journal'],
+    start: '2026-11-24T08:00:00+01:00',
+    impact: '<img src=x onerror="alert(2)"> & mer',
+    timeText: '<b>i dag</b>',
     url: 'javascript:alert(3)',
   });
   const bcc = f.event({
-    kind: 'maintenance', status: 'planned', title: 'Servicefönster i 1177\r\nBcc: evil@example.org', services: [],
-    start: '2026-12-03T22:00:00+01:00', end: '2026-12-04T02:00:00+01:00', url: 'https://www.inera.se/x?a=1&b="2"',
+    kind: 'maintenance',
+    status: 'planned',
+    title: 'Servicefönster i 1177\r\nBcc: evil@example.org',
+    services: [],
+    start: '2026-12-03T22:00:00+01:00',
+    end: '2026-12-04T02:00:00+01:00',
+    url: 'https://www.inera.se/x?a=1&b="2"',
   });
   const messages: MessageData[] = [
-    { ...f.alertOne, items: [{ event: script, change: 'created' }, { event: bcc, change: 'created' }] },
+    {
+      ...f.alertOne,
+      items: [
+        { event: script, change: 'created' },
+        { event: bcc, change: 'created' },
+      ],
+    },
     { ...f.alertOne, items: [{ event: bcc, change: 'created' }] },
     { ...f.reminder, event: bcc, resend: { reason: '<i>test</i>\r\nX-Evil: 1', originalAt: '2026-11-23T07:30:00+01:00' } },
     { ...f.digestFull, ongoing: [script], windows: [{ event: bcc, note: 'new' }] } satisfies DigestData,

@@ -45,15 +45,27 @@ describe('routing', () => {
 
   const now = () => app.clock.now().toISOString();
   /** Records an event and a change the way a poll does. */
-  const record = (fields: Partial<EventFields>, type: 'created' | 'resolved' | 'vanished' | 'rescheduled' = 'created', before: Record<string, unknown> | null = null) => {
+  const record = (
+    fields: Partial<EventFields>,
+    type: 'created' | 'resolved' | 'vanished' | 'rescheduled' = 'created',
+    before: Record<string, unknown> | null = null,
+  ) => {
     const f = { ...base, ...fields };
     const id = insertEvent(app.db, 's', f, now());
     insertChange(app.db, { eventId: id, runId: null, type, fields: [], before, at: now(), baseline: false });
     return id;
   };
-  const subscribe = (email: string, services: string[], cadence: 'immediate' | 'daily' | 'weekly', kinds = ['disruption', 'maintenance', 'release'] as ('disruption' | 'maintenance' | 'release')[]) =>
-    upsertSubscription(app.db, { email, services, cadence, kinds, confirmed: true }, now());
-  const recipients = (kind?: string) => listMessages(app.db, {}).filter((m) => !kind || m.kind === kind).map((m) => m.to).sort();
+  const subscribe = (
+    email: string,
+    services: string[],
+    cadence: 'immediate' | 'daily' | 'weekly',
+    kinds = ['disruption', 'maintenance', 'release'] as ('disruption' | 'maintenance' | 'release')[],
+  ) => upsertSubscription(app.db, { email, services, cadence, kinds, confirmed: true }, now());
+  const recipients = (kind?: string) =>
+    listMessages(app.db, {})
+      .filter((m) => !kind || m.kind === kind)
+      .map((m) => m.to)
+      .sort();
 
   it('alerts the contacts of a disruption’s services (Svevac: the "all" units and Smittskydd) and its immediate subscribers', async () => {
     subscribe('anna@staff.example', ['svevac'], 'immediate');
@@ -95,12 +107,26 @@ describe('routing', () => {
 
   it('sends nothing for a vanished disruption that was already resolved, or a window already past', async () => {
     const resolved = record({ status: 'resolved' });
-    const past = record({ key: 'url:w', kind: 'maintenance', status: 'planned', start: '2026-11-20T22:00:00+01:00', end: '2026-11-21T02:00:00+01:00' });
+    const past = record({
+      key: 'url:w',
+      kind: 'maintenance',
+      status: 'planned',
+      start: '2026-11-20T22:00:00+01:00',
+      end: '2026-11-21T02:00:00+01:00',
+    });
     await notifyPending(deps);
     app.db.prepare('DELETE FROM outbox').run();
     for (const id of [resolved, past]) {
       markEventMissing(app.db, id, 3, now());
-      insertChange(app.db, { eventId: id, runId: null, type: 'vanished', fields: [], before: { status: id === past ? 'planned' : 'resolved' }, at: now(), baseline: false });
+      insertChange(app.db, {
+        eventId: id,
+        runId: null,
+        type: 'vanished',
+        fields: [],
+        before: { status: id === past ? 'planned' : 'resolved' },
+        at: now(),
+        baseline: false,
+      });
     }
     expect(await notifyPending(deps)).toEqual({ changes: 2, alerts: 0 });
     // An ongoing one that vanishes is worth a line.
@@ -108,7 +134,15 @@ describe('routing', () => {
     await notifyPending(deps);
     app.db.prepare('DELETE FROM outbox').run();
     markEventMissing(app.db, ongoing, 3, now());
-    insertChange(app.db, { eventId: ongoing, runId: null, type: 'vanished', fields: [], before: { status: 'ongoing' }, at: now(), baseline: false });
+    insertChange(app.db, {
+      eventId: ongoing,
+      runId: null,
+      type: 'vanished',
+      fields: [],
+      before: { status: 'ongoing' },
+      at: now(),
+      baseline: false,
+    });
     expect((await notifyPending(deps)).alerts).toBe(5);
     expect(listMessages(app.db, {})[0]!.text).toContain('Inera listar inte längre störningen');
   });

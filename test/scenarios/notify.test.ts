@@ -94,9 +94,21 @@ describe('alerts, reminders, digests and resends over SMTP', () => {
   const recipients = () => smtp.received.flatMap((m) => m.envelope.to).sort();
 
   it('routes a new disruption to the contacts of its services and its subscribers, one message each', async () => {
-    upsertSubscription(app.db, { email: 'anna@staff.example', services: ['1177-journal'], cadence: 'immediate', kinds: ['disruption'], confirmed: true }, '2026-11-24T08:00:00Z');
-    upsertSubscription(app.db, { email: 'bo@staff.example', services: ['1177-journal'], cadence: 'daily', kinds: ['disruption'], confirmed: true }, '2026-11-24T08:00:00Z');
-    upsertSubscription(app.db, { email: 'cay@staff.example', services: ['1177-journal'], cadence: 'immediate', kinds: ['disruption'], confirmed: false }, '2026-11-24T08:00:00Z');
+    upsertSubscription(
+      app.db,
+      { email: 'anna@staff.example', services: ['1177-journal'], cadence: 'immediate', kinds: ['disruption'], confirmed: true },
+      '2026-11-24T08:00:00Z',
+    );
+    upsertSubscription(
+      app.db,
+      { email: 'bo@staff.example', services: ['1177-journal'], cadence: 'daily', kinds: ['disruption'], confirmed: true },
+      '2026-11-24T08:00:00Z',
+    );
+    upsertSubscription(
+      app.db,
+      { email: 'cay@staff.example', services: ['1177-journal'], cadence: 'immediate', kinds: ['disruption'], confirmed: false },
+      '2026-11-24T08:00:00Z',
+    );
 
     await pollAll(); // baseline: nobody hears about it
     expect(await notifyPending(deps)).toEqual({ changes: 1, alerts: 0 });
@@ -112,7 +124,10 @@ describe('alerts, reminders, digests and resends over SMTP', () => {
     const mail = received.parsed;
     const head = received.raw.split('\r\n\r\n')[0]!.replace(/\r\n[ \t]+/g, ' ');
     expect(mail.subject).toBe('Störning i 1177 journal sedan kl. 08.40');
-    expect(mail.from?.value[0]).toEqual({ name: 'Invånartjänster e-hälsa, Region Uppsala', address: '1177etjanster@regionuppsala.example' });
+    expect(mail.from?.value[0]).toEqual({
+      name: 'Invånartjänster e-hälsa, Region Uppsala',
+      address: '1177etjanster@regionuppsala.example',
+    });
     expect(mail.replyTo?.value[0]?.address).toBe('1177etjanster@regionuppsala.example');
     expect(mail.text).toContain('Invånare ser inte nya journalanteckningar.');
     expect(mail.text).toMatch(/Privata vårdgivare/);
@@ -172,7 +187,10 @@ describe('alerts, reminders, digests and resends over SMTP', () => {
 
   it('keeps scraped markup and header injection inert', async () => {
     await pollAll();
-    pages.set({ body: statusPage('Driftstatus', [{ ...journal, title: 'Fel <script>alert(1)</script> i 1177 journal\r\nBcc: evil@example.org' }]) }, '/drift/');
+    pages.set(
+      { body: statusPage('Driftstatus', [{ ...journal, title: 'Fel <script>alert(1)</script> i 1177 journal\r\nBcc: evil@example.org' }]) },
+      '/drift/',
+    );
     await pollAll();
     await notifyPending(deps);
     await drainOutbox(app);
@@ -243,7 +261,12 @@ describe('alerts, reminders, digests and resends over SMTP', () => {
     await notifyPending(deps);
     await drainOutbox(app);
     const original = listMessages(app.db, {}).find((m) => m.to === 'rgs@regionuppsala.example')!;
-    const id = await resendMessage(deps, { messageId: original.id, to: 'ny.person@regionuppsala.example', reason: 'Ny vårdutvecklare', requestedBy: 'admin' });
+    const id = await resendMessage(deps, {
+      messageId: original.id,
+      to: 'ny.person@regionuppsala.example',
+      reason: 'Ny vårdutvecklare',
+      requestedBy: 'admin',
+    });
     const before = smtp.received.length;
     expect((await drainOutbox(app)).sent).toBe(1);
     const copy = smtp.received.at(-1)!;
@@ -253,6 +276,12 @@ describe('alerts, reminders, digests and resends over SMTP', () => {
     expect(copy.parsed.text).toContain('Ny vårdutvecklare');
     expect(copy.parsed.messageId).not.toBe(original.messageId);
     const row = listMessages(app.db, {}).find((m) => m.id === id)!;
-    expect(row).toMatchObject({ kind: 'resend', originalId: original.id, requestedBy: 'admin', reason: 'Ny vårdutvecklare', status: 'sent' });
+    expect(row).toMatchObject({
+      kind: 'resend',
+      originalId: original.id,
+      requestedBy: 'admin',
+      reason: 'Ny vårdutvecklare',
+      status: 'sent',
+    });
   });
 });

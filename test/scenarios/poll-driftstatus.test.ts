@@ -57,7 +57,8 @@ describe('polling driftstatus through a sequence of page states', () => {
     app.clock.advance(5 * 60_000);
     return refreshSource({ ...app, fetch: undefined }, app.config.sources[0]!);
   };
-  const changesOf = (runId: number) => listChanges(app.db, { runId }).map((c) => ({ type: c.type, fields: c.fields, baseline: c.baseline }));
+  const changesOf = (runId: number) =>
+    listChanges(app.db, { runId }).map((c) => ({ type: c.type, fields: c.fields, baseline: c.baseline }));
   const serve = (body: string, extra: Partial<Parameters<PageServer['set']>[0]> = {}) => server.set({ body, ...extra });
 
   it('records a silent baseline, then new, updated, resolved, vanished and reappeared, and nothing on faults', async () => {
@@ -147,18 +148,14 @@ describe('polling driftstatus through a sequence of page states', () => {
   });
 
   it('uses conditional GET and records nothing on 304', async () => {
-    server.set((req) =>
-      req.headers['if-none-match'] === '"v1"'
-        ? { status: 304 }
-        : { body: page(journal), headers: { etag: '"v1"' } },
-    );
+    server.set((req) => (req.headers['if-none-match'] === '"v1"' ? { status: 304 } : { body: page(journal), headers: { etag: '"v1"' } }));
     let r = await poll();
     expect(r.outcome).toBe('changed');
     r = await poll();
     expect(r.outcome).toBe('not-modified');
     expect(r.changes).toBe(0);
     expect(server.requests.at(-1)!.headers['if-none-match']).toBe('"v1"');
-    expect((app.db.prepare('SELECT outcome FROM poll_runs ORDER BY id DESC').pluck().all() as string[])).toEqual(['not-modified', 'changed']);
+    expect(app.db.prepare('SELECT outcome FROM poll_runs ORDER BY id DESC').pluck().all() as string[]).toEqual(['not-modified', 'changed']);
   });
 
   it('treats an explicit "no disruptions" page as healthy and counts items towards vanishing', async () => {

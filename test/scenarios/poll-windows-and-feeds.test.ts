@@ -50,7 +50,12 @@ describe('service windows on kommande åtgärder', () => {
     expect([ntjp.start, ntjp.end]).toEqual(['2026-12-03T21:00:00.000Z', '2026-12-04T01:00:00.000Z']);
 
     // The unlinked item moves to another day: same event (soft match), not a new one.
-    server.set({ body: page({ ...window, time: 'Natten mot fredag 4 december 2026, kl. 22:00–02:00' }, { ...noLink, time: '2026-12-10 kl. 06.00–07.30' }) });
+    server.set({
+      body: page(
+        { ...window, time: 'Natten mot fredag 4 december 2026, kl. 22:00–02:00' },
+        { ...noLink, time: '2026-12-10 kl. 06.00–07.30' },
+      ),
+    });
     r = await poll();
     expect(types(r.runId)).toEqual([['rescheduled', 'start,end']]);
 
@@ -66,7 +71,12 @@ describe('service windows on kommande åtgärder', () => {
 
     server.set({
       body: page(
-        { ...window, badge: 'Inställd', title: 'Inställt: Servicefönster i Nationella tjänsteplattformen', time: 'Natten mot fredag 4 december 2026, kl. 22:00–02:00' },
+        {
+          ...window,
+          badge: 'Inställd',
+          title: 'Inställt: Servicefönster i Nationella tjänsteplattformen',
+          time: 'Natten mot fredag 4 december 2026, kl. 22:00–02:00',
+        },
         { ...noLink, title: 'Uppgradering av 1177 inkorg (version 2026.4)', time: '2026-12-10 kl. 06.00–07.30' },
       ),
     });
@@ -89,7 +99,10 @@ describe('the E-hälsomyndigheten feed (untrusted GUIDs)', () => {
   });
 
   it('keeps the same two events across fetches and records one resolved change', async () => {
-    const xml = (n: number) => ({ body: readFileSync(shared(`samples/ehm/driftinformation-${n}.xml`)), headers: { 'content-type': 'application/rss+xml' } });
+    const xml = (n: number) => ({
+      body: readFileSync(shared(`samples/ehm/driftinformation-${n}.xml`)),
+      headers: { 'content-type': 'application/rss+xml' },
+    });
     server.set(xml(1));
     let r = await refreshSource(app, app.config.sources[0]!);
     expect(r).toMatchObject({ outcome: 'changed', items: 2, baseline: true });
@@ -113,6 +126,10 @@ describe('the E-hälsomyndigheten feed (untrusted GUIDs)', () => {
     await refreshSource(app, app.config.sources[0]!);
     server.set({ body: readFileSync(shared('samples/ehm/driftinformation-2.xml')) });
     const r = await refreshSource(app, app.config.sources[0]!);
-    expect(listChanges(app.db, { runId: r.runId }).map((c) => c.type).sort()).toEqual(['created', 'created']);
+    expect(
+      listChanges(app.db, { runId: r.runId })
+        .map((c) => c.type)
+        .sort(),
+    ).toEqual(['created', 'created']);
   });
 });

@@ -17,8 +17,18 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const fields = (key: string, start: string | null): EventFields => ({
-  key, kind: 'maintenance', status: 'planned', title: key, services: [], start, end: null,
-  url: null, impact: null, timeText: null, details: null, guid: null,
+  key,
+  kind: 'maintenance',
+  status: 'planned',
+  title: key,
+  services: [],
+  start,
+  end: null,
+  url: null,
+  impact: null,
+  timeText: null,
+  details: null,
+  guid: null,
 });
 
 describe('events in time order', () => {
@@ -44,7 +54,10 @@ describe('migration 0003', () => {
     const path = join(dir, 'old.db');
     const raw = new Database(path);
     const all = listMigrations();
-    migrate(raw, all.filter((m) => m.version < 3));
+    migrate(
+      raw,
+      all.filter((m) => m.version < 3),
+    );
     raw.prepare("INSERT INTO sources (id, adapter, url) VALUES ('s', 'rss', 'https://s.example/')").run();
     const insert = raw.prepare(
       `INSERT INTO events (source_id, key, kind, status, title, start, end, first_seen_at, last_seen_at)
@@ -53,9 +66,11 @@ describe('migration 0003', () => {
     insert.run('winter', '2026-12-02T22:00:00+01:00', '2026-12-03T02:00:00+01:00');
     insert.run('summer', '2026-07-02T01:30:00+02:00', null);
     insert.run('odd', 'någon gång', null);
-    raw.prepare(
-      `INSERT INTO changes (event_id, type, fields, before, after, at) VALUES (1, 'rescheduled', '["start"]', ?, ?, '2026-01-01T00:00:00.000Z')`,
-    ).run(JSON.stringify({ start: '2026-12-01T22:00:00+01:00' }), JSON.stringify({ start: '2026-12-02T22:00:00+01:00', title: 'x' }));
+    raw
+      .prepare(
+        `INSERT INTO changes (event_id, type, fields, before, after, at) VALUES (1, 'rescheduled', '["start"]', ?, ?, '2026-01-01T00:00:00.000Z')`,
+      )
+      .run(JSON.stringify({ start: '2026-12-01T22:00:00+01:00' }), JSON.stringify({ start: '2026-12-02T22:00:00+01:00', title: 'x' }));
     raw.close();
 
     const db = openDb(path);

@@ -58,7 +58,6 @@ describe('subscriptions', () => {
     expect(getSubscriptionByEmail(db, 'ANNA.BERG@regionuppsala.example')?.id).toBe(first.id);
   });
 
-
   it('is unconfirmed when new, and an edit without `confirmed` keeps the state', () => {
     upsertSubscription(db, { email: 'a@x.example', services: ['npo'], cadence: 'immediate', kinds: ['disruption'] }, T1);
     expect(listSubscriptions(db, { confirmedOnly: true })).toEqual([]);
@@ -78,8 +77,7 @@ describe('subscriptions', () => {
     add('npo@x.example', ['npo', 'siths'], ['disruption']);
     add('releases@x.example', ['1177-journal', 'npo'], ['release']);
     add('unconfirmed@x.example', ['1177-journal'], [...ALL_KINDS], false);
-    const emails = (ids: string[], kind: 'disruption' | 'maintenance' | 'release') =>
-      subscribersFor(db, ids, kind).map((s) => s.email);
+    const emails = (ids: string[], kind: 'disruption' | 'maintenance' | 'release') => subscribersFor(db, ids, kind).map((s) => s.email);
     expect(emails(['1177-journal'], 'disruption')).toEqual(['journal@x.example']);
     expect(emails(['1177-journal', 'siths'], 'disruption')).toEqual(['journal@x.example', 'npo@x.example']);
     expect(emails(['npo'], 'release')).toEqual(['releases@x.example']);
@@ -101,7 +99,11 @@ describe('suppressions', () => {
     expect(suppress(db, 'A@x.example', 'one-click unsubscribe', T1)).toBe(true);
     expect(suppress(db, 'a@x.example', 'bounced', T2)).toBe(false);
     expect(isSuppressed(db, 'a@X.EXAMPLE')).toBe(true);
-    expect(db.prepare('SELECT email, reason, created_at AS createdAt FROM suppressions').get()).toEqual({ email: 'A@x.example', reason: 'one-click unsubscribe', createdAt: T1 });
+    expect(db.prepare('SELECT email, reason, created_at AS createdAt FROM suppressions').get()).toEqual({
+      email: 'A@x.example',
+      reason: 'one-click unsubscribe',
+      createdAt: T1,
+    });
     expect(unsuppress(db, 'a@x.example')).toBe(true);
     expect(unsuppress(db, 'a@x.example')).toBe(false);
     expect(isSuppressed(db, 'A@x.example')).toBe(false);

@@ -69,7 +69,20 @@ describe.runIf(hasBrowser())('unsubscribe in a browser', () => {
     const eventId = insertEvent(
       app.db,
       's',
-      { key: 'url:svevac', kind: 'disruption', status: 'ongoing', title: 'Störning i Svevac', services: ['svevac'], start: at, end: null, url: null, impact: null, timeText: null, details: null, guid: null },
+      {
+        key: 'url:svevac',
+        kind: 'disruption',
+        status: 'ongoing',
+        title: 'Störning i Svevac',
+        services: ['svevac'],
+        start: at,
+        end: null,
+        url: null,
+        impact: null,
+        timeText: null,
+        details: null,
+        guid: null,
+      },
       at,
     );
     insertChange(app.db, { eventId, runId: null, type: 'created', fields: [], before: null, at, baseline: false });

@@ -40,7 +40,9 @@ describe('web app', () => {
   let secret: string;
 
   beforeEach(async () => {
-    app = createTestApp({ sender: { name: 'Invånartjänster e-hälsa, Region Uppsala', address: 'noreply@regionuppsala.example', replyTo: REPLY_TO } });
+    app = createTestApp({
+      sender: { name: 'Invånartjänster e-hälsa, Region Uppsala', address: 'noreply@regionuppsala.example', replyTo: REPLY_TO },
+    });
     importDirectory(app.db, readDirectoryFile(packagePath('defaults', 'region-uppsala.yaml'), app.catalogue));
     logs = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
@@ -64,7 +66,8 @@ describe('web app', () => {
     expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(await res.text()).toContain('Du får inga fler mejl');
     expect(isSuppressed(app.db, CONTACT)).toBe(true);
-    const first = app.db.prepare('SELECT reason, created_at FROM suppressions WHERE email = ?').get(CONTACT) as { reason: string } | undefined;
+    const first = app.db.prepare('SELECT reason, created_at FROM suppressions WHERE email = ?').get(CONTACT) as
+      { reason: string } | undefined;
     expect(first?.reason).toBe('unsubscribed via link');
 
     app.clock.advance(60_000);
@@ -83,7 +86,11 @@ describe('web app', () => {
     const page = await res.text();
     expect(page).toContain(CONTACT);
     expect(page).toContain('Du får inga fler mejl från driftkoll: varken utskick till din förvaltning eller bevakningar du valt.');
-    expect(page).toMatch(new RegExp(`<form method="post" action="/avsluta/${token().replace('.', '\\.')}">\\s*<button type="submit">Avsluta utskicken</button>`));
+    expect(page).toMatch(
+      new RegExp(
+        `<form method="post" action="/avsluta/${token().replace('.', '\\.')}">\\s*<button type="submit">Avsluta utskicken</button>`,
+      ),
+    );
     expect((await fetch(`${web.url}/avsluta/${token()}`, { method: 'HEAD' })).status).toBe(200);
     expect(isSuppressed(app.db, CONTACT)).toBe(false);
   });
@@ -109,7 +116,11 @@ describe('web app', () => {
 
   it('shows a subscriber’s services, cadence and kinds in Swedish', async () => {
     const email = 'anna@staff.example';
-    upsertSubscription(app.db, { email, services: ['1177-journal', 'npo'], cadence: 'daily', kinds: ['disruption', 'maintenance'], confirmed: true }, app.clock.now().toISOString());
+    upsertSubscription(
+      app.db,
+      { email, services: ['1177-journal', 'npo'], cadence: 'daily', kinds: ['disruption', 'maintenance'], confirmed: true },
+      app.clock.now().toISOString(),
+    );
     const page = await (await get(`/prenumeration/${token(email)}`)).text();
     expect(page).toContain('<li>1177 journal</li>');
     expect(page).toContain('Hur ofta: dagligen. Om: störningar och servicefönster.');
@@ -138,9 +149,50 @@ describe('web app', () => {
     const at = app.clock.now().toISOString();
     markSourceHealthy(app.db, 's', at, {});
     insertEvent(app.db, 's', event, at);
-    insertEvent(app.db, 's', { ...event, key: 'url:x', title: '<script>alert(1)</script> & "NPÖ"', services: ['npo'], url: 'javascript:alert(1)', end: '2026-11-24T12:00:00+01:00' }, at);
-    insertEvent(app.db, 's', { ...event, key: 'url:w', kind: 'maintenance', status: 'planned', title: 'Servicefönster i NTjP', services: ['ntjp'], start: '2026-11-26T22:00:00+01:00', end: '2026-11-27T02:00:00+01:00', url: null, impact: null }, at);
-    insertEvent(app.db, 's', { ...event, key: 'url:far', kind: 'release', status: 'planned', title: 'Release om en månad', start: '2026-12-24T08:00:00+01:00', end: null }, at);
+    insertEvent(
+      app.db,
+      's',
+      {
+        ...event,
+        key: 'url:x',
+        title: '<script>alert(1)</script> & "NPÖ"',
+        services: ['npo'],
+        url: 'javascript:alert(1)',
+        end: '2026-11-24T12:00:00+01:00',
+      },
+      at,
+    );
+    insertEvent(
+      app.db,
+      's',
+      {
+        ...event,
+        key: 'url:w',
+        kind: 'maintenance',
+        status: 'planned',
+        title: 'Servicefönster i NTjP',
+        services: ['ntjp'],
+        start: '2026-11-26T22:00:00+01:00',
+        end: '2026-11-27T02:00:00+01:00',
+        url: null,
+        impact: null,
+      },
+      at,
+    );
+    insertEvent(
+      app.db,
+      's',
+      {
+        ...event,
+        key: 'url:far',
+        kind: 'release',
+        status: 'planned',
+        title: 'Release om en månad',
+        start: '2026-12-24T08:00:00+01:00',
+        end: null,
+      },
+      at,
+    );
 
     const res = await get('/');
     expect(res.status).toBe(200);

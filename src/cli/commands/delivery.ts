@@ -40,7 +40,9 @@ export async function digestCommand(opts: GlobalOptions & { send?: boolean; admi
     return withDelivery(opts, async (deps) => {
       checkUnit(deps, opts.administration);
       const r = await sendDigests(deps, { unitId: opts.administration });
-      process.stdout.write(`digest: ${r.planned} recipients, ${r.enqueued} enqueued, ${r.empty} empty, ${r.alreadySent} already sent this slot\n`);
+      process.stdout.write(
+        `digest: ${r.planned} recipients, ${r.enqueued} enqueued, ${r.empty} empty, ${r.alreadySent} already sent this slot\n`,
+      );
     });
   }
   const ctx = openContext(opts);
@@ -49,8 +51,20 @@ export async function digestCommand(opts: GlobalOptions & { send?: boolean; admi
     const plan = planDigests(ctx, { unitId: opts.administration });
     const rows = [];
     for (const p of plan) {
-      const rendered = await ctx.renderer.render(p.data, { now: ctx.clock.now(), sender: ctx.config.sender, serviceName: (id) => ctx.catalogue.nameOf(id) });
-      rows.push({ to: p.recipient.email, cadence: p.recipient.cadence, slot: p.slot.toISOString(), empty: p.empty, alreadySent: p.done, subject: rendered.subject, text: rendered.text });
+      const rendered = await ctx.renderer.render(p.data, {
+        now: ctx.clock.now(),
+        sender: ctx.config.sender,
+        serviceName: (id) => ctx.catalogue.nameOf(id),
+      });
+      rows.push({
+        to: p.recipient.email,
+        cadence: p.recipient.cadence,
+        slot: p.slot.toISOString(),
+        empty: p.empty,
+        alreadySent: p.done,
+        subject: rendered.subject,
+        text: rendered.text,
+      });
     }
     if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     else for (const r of rows) process.stdout.write(`${r.to}\t${r.empty ? 'empty' : r.alreadySent ? 'sent' : 'due'}\t${r.subject}\n`);
@@ -62,7 +76,8 @@ export async function digestCommand(opts: GlobalOptions & { send?: boolean; admi
 
 function checkUnit(ctx: Pick<AppContext, 'db'>, unitId: string | undefined): void {
   if (!unitId) return;
-  if (!hasUnit(ctx.db, unitId)) throw new UsageError(`no administration or object "${unitId}" in the directory (import one with: driftkoll directory import FILE)`);
+  if (!hasUnit(ctx.db, unitId))
+    throw new UsageError(`no administration or object "${unitId}" in the directory (import one with: driftkoll directory import FILE)`);
 }
 
 /** `outbox --json`: the delivery log. */

@@ -43,9 +43,7 @@ function splitList(text: string): string[] {
  * `subscribe --email X --services a,b [--cadence daily] [--kinds disruption,maintenance]`:
  * an admin adds (or edits) a staff subscription; it is confirmed at once.
  */
-export function subscribeCommand(
-  opts: GlobalOptions & { email: string; services: string; cadence?: string; kinds?: string },
-): number {
+export function subscribeCommand(opts: GlobalOptions & { email: string; services: string; cadence?: string; kinds?: string }): number {
   const email = opts.email.trim();
   if (!z.email().safeParse(email).success) throw new UsageError(`not an e-mail address: "${opts.email}"`);
   const cadence = (opts.cadence ?? 'daily').trim();

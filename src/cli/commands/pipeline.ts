@@ -26,7 +26,9 @@ export async function parseCommand(opts: GlobalOptions & { adapter: string; file
   const url = opts.url ?? configured?.url ?? 'https://www.inera.se/';
   const result = await adapter.parse(body, { url, now: ctx.clock.now(), catalogue: ctx.catalogue, options: configured ?? {} });
   for (const w of result.warnings) ctx.logger.warn({ warning: w }, 'item skipped');
-  const out = keyItems(result.items, configured ?? {}).map(({ fields, item }) => itemJson(fields, configured?.id ?? opts.adapter, item.unknownServices));
+  const out = keyItems(result.items, configured ?? {}).map(({ fields, item }) =>
+    itemJson(fields, configured?.id ?? opts.adapter, item.unknownServices),
+  );
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   return 0;
 }

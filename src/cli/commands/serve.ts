@@ -48,8 +48,16 @@ function buildJobs(ctx: AppContext, signal?: AbortSignal): Job[] {
   return [
     ...pollJobs,
     { name: 'reminders', cron: '*/15 * * * *', run: async () => void (await exclusive(() => sendReminders(ctx))) },
-    { name: 'digest:daily', cron: ctx.config.schedules.digest, run: async () => void (await exclusive(() => sendDigests(ctx, { cadence: 'daily' }))) },
-    { name: 'digest:weekly', cron: ctx.config.schedules.weeklyDigest, run: async () => void (await exclusive(() => sendDigests(ctx, { cadence: 'weekly' }))) },
+    {
+      name: 'digest:daily',
+      cron: ctx.config.schedules.digest,
+      run: async () => void (await exclusive(() => sendDigests(ctx, { cadence: 'daily' }))),
+    },
+    {
+      name: 'digest:weekly',
+      cron: ctx.config.schedules.weeklyDigest,
+      run: async () => void (await exclusive(() => sendDigests(ctx, { cadence: 'weekly' }))),
+    },
     { name: 'deliver', cron: '* * * * *', run: deliver },
   ];
 }
@@ -65,7 +73,12 @@ export async function serveCommand(opts: GlobalOptions & { once?: boolean }): Pr
     throw new UsageError(`${config.origin}: ${(err as Error).message}`);
   }
   logger.info(
-    { config: config.origin, database: config.databasePath, sources: config.sources.map((s) => s.id), smtp: config.smtpUrl ? 'configured' : 'local outbox' },
+    {
+      config: config.origin,
+      database: config.databasePath,
+      sources: config.sources.map((s) => s.id),
+      smtp: config.smtpUrl ? 'configured' : 'local outbox',
+    },
     'driftkoll starting',
   );
   if (config.directoryPath) {
@@ -98,7 +111,9 @@ export async function serveCommand(opts: GlobalOptions & { once?: boolean }): Pr
   logger.info({ url: web.url }, 'web app listening');
   // Poll everything once at start, so an operator sees at once whether the sources answer.
   await Promise.race([
-    Promise.all(jobs.filter((j) => j.name.startsWith('poll:')).map((j) => scheduler.trigger(j.name))).then(() => scheduler.trigger('reminders')),
+    Promise.all(jobs.filter((j) => j.name.startsWith('poll:')).map((j) => scheduler.trigger(j.name))).then(() =>
+      scheduler.trigger('reminders'),
+    ),
     stopped,
   ]);
   if (!opts.once) await stopped;
