@@ -17,12 +17,16 @@ export interface SourceConfig {
   defaultKind?: Kind;
   trustGuid?: boolean;
   emptyTexts?: string[];
+  /** Who publishes the source, as readers see it: from config, else "Inera" for Inera's pages, else the host. */
+  name: string;
 }
 
 export interface Config {
   /** Where the configuration came from, for messages ("built-in defaults" or a path). */
   origin: string;
   sources: SourceConfig[];
+  /** Admin addresses (lower-cased): console logins and source-health notices. */
+  admins: string[];
   /** The directory YAML named in the config file; `serve` imports it at start. Null when none is configured. */
   directoryPath: string | null;
   databasePath: string;
@@ -37,7 +41,7 @@ export interface Config {
 }
 
 /** The three Inera pages, at their real addresses. */
-export const DEFAULT_SOURCES: ReadonlyArray<Omit<SourceConfig, 'intervalMs'>> = [
+export const DEFAULT_SOURCES: ReadonlyArray<Omit<SourceConfig, 'intervalMs' | 'name'>> = [
   { id: 'inera-driftstatus', adapter: 'inera-driftstatus', url: 'https://www.inera.se/driftstatus/' },
   {
     id: 'inera-kommande-atgarder',
@@ -50,6 +54,16 @@ export const DEFAULT_SOURCES: ReadonlyArray<Omit<SourceConfig, 'intervalMs'>> = 
     url: 'https://www.inera.se/aktuellt/planeringskalendern/',
   },
 ];
+
+/** The publisher readers see for a source without a configured name: Inera for its pages, else the host. */
+function publisherOf(adapter: string, url: string): string {
+  if (adapter.startsWith('inera-')) return 'Inera';
+  try {
+    return new URL(url).hostname.replace(/^www\./, '');
+  } catch {
+    return url;
+  }
+}
 
 /** Chooses the config file: --config, else DRIFTKOLL_CONFIG, else ./driftkoll.yaml, else none. */
 export function findConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string | null {
@@ -99,7 +113,7 @@ function resolveConfig(file: ConfigFile, ctx: { origin: string; baseDir: string;
   const intervalMs = file.polling?.interval ?? 5 * 60_000;
   const sources: SourceConfig[] = (file.sources ?? DEFAULT_SOURCES).map((s) => {
     const { interval, ...rest } = s as SourceEntry;
-    return { ...rest, intervalMs: interval ?? intervalMs };
+    return { ...rest, name: rest.name ?? publisherOf(rest.adapter, rest.url), intervalMs: interval ?? intervalMs };
   });
   const ids = new Set<string>();
   for (const [i, s] of sources.entries()) {
@@ -122,6 +136,7 @@ function resolveConfig(file: ConfigFile, ctx: { origin: string; baseDir: string;
   return {
     origin: ctx.origin,
     sources,
+    admins: (file.admins ?? []).map((a) => a.toLowerCase()),
     directoryPath: file.directory ? resolve(ctx.baseDir, file.directory) : null,
     databasePath: resolve(ctx.cwd, env.DRIFTKOLL_DB?.trim() || (file.database ? resolve(ctx.baseDir, file.database) : 'data/driftkoll.db')),
     baseUrl,

@@ -21,6 +21,8 @@ const sourceSchema = z
     defaultKind: z.enum(KINDS).optional(),
     trustGuid: z.boolean().optional(),
     emptyTexts: z.array(z.string()).optional(),
+    /** Who publishes the source, as readers see it ("Inera", "E-hälsomyndigheten"). */
+    name: z.string().trim().min(1).optional(),
   })
   .strict();
 
@@ -65,6 +67,8 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /** Addresses of the central team: admin console logins and source-health notices. */
+    admins: z.array(z.email()).optional(),
     sender: z
       .object({ name: z.string().min(1), address: z.email(), replyTo: z.email().optional() })
       .strict()
