@@ -96,9 +96,11 @@ export interface Signals {
  * then words in the title and text. A disruption whose text says it is fixed is resolved.
  */
 export function classify(s: Signals, defaultKind: Kind): { kind: Kind; status: Status } {
-  const prefixes = statusPrefixes(s.title).join(' ');
-  const categories = (s.categories ?? []).join(' ');
-  const strong = [s.badge, prefixes, s.status, s.type, categories];
+  const prefixList = statusPrefixes(s.title);
+  const categoryList = s.categories ?? [];
+  // Joined first (a word anywhere in them counts), then one by one, so that a label that
+  // counts only as a whole text ("Akut", "Enligt plan") is seen in "Uppdatering 2: Akut: …".
+  const strong = [s.badge, prefixList.join(' '), ...prefixList, s.status, s.type, categoryList.join(' '), ...categoryList];
   let kind: Kind = defaultKind;
   for (const text of strong) {
     const k = kindFromWords(text);
