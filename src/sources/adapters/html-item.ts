@@ -101,19 +101,20 @@ export function classify(s: Signals, defaultKind: Kind): { kind: Kind; status: S
   // Joined first (a word anywhere in them counts), then one by one, so that a label that
   // counts only as a whole text ("Akut", "Enligt plan") is seen in "Uppdatering 2: Akut: …".
   const strong = [s.badge, prefixList.join(' '), ...prefixList, s.status, s.type, categoryList.join(' '), ...categoryList];
-  let kind: Kind = defaultKind;
+  let named: Kind | undefined;
   for (const text of strong) {
-    const k = kindFromWords(text);
-    if (k) {
-      kind = k;
-      break;
-    }
+    named = kindFromWords(text);
+    if (named) break;
   }
   let status: Status | undefined;
   for (const text of [...strong, stripStatusPrefix(s.title)]) {
     status = statusFromWords(text);
     if (status) break;
   }
+  let kind: Kind = named ?? defaultKind;
+  // A planned item ("Enligt plan", "Planerad") on a disruption page is planned work, not a
+  // planned disruption: its title may name the kind ("Uppgradering av Pascal"), else maintenance.
+  if (!named && kind === 'disruption' && status === 'planned') kind = kindFromWords(stripStatusPrefix(s.title)) ?? 'maintenance';
   if (!status && kind === 'disruption' && saysFixed(s.text)) status = 'resolved';
   if (!status && kind !== 'disruption' && saysCalledOff(s.text)) status = 'cancelled';
   return { kind, status: status ?? defaultStatus(kind) };
