@@ -57,6 +57,7 @@ import {
 import { absoluteUrl } from '../../util/urls.js';
 import { buildItem, type Field, type RawItem } from './html-item.js';
 import { kindFromWords, labelOf, splitLabelled, statusFromWords } from '../../domain/status-words.js';
+import { mentionsDate } from '../../domain/swedish-time.js';
 import type { AdapterContext, SourceOptions } from './types.js';
 
 /** What distinguishes one Inera page from another for the shared engine. */
@@ -235,12 +236,22 @@ function headingSections(page: Page, main: Cheerio<AnyNode>): Container[] {
       const labelCells = isLabelCell(n) ? [n, ...findAll([n], isLabelCell)] : findAll([n], isLabelCell);
       return labelCells.some((x) => labelOf(textOf(x))) || linesOf([n]).some((l) => splitLabelled(l));
     });
-    if (!hasLabel) continue;
+    if (!hasLabel && !isProseNotice(nodes)) continue;
     const el = $('<div></div>') as Cheerio<Element>;
     el.append($(nodes).clone());
     out.push({ item: el[0] as Element, nodes, sectionHeading: sectionHeading(page, h) });
   }
   return out;
+}
+
+/**
+ * A heading with paragraphs and no labels is still a notice when its words name a kind
+ * ("tekniskt underhåll", "störning") and a sentence in it names a date; a page's other
+ * sections ("Om driftstatus", "Prenumerera") name neither and stay out.
+ */
+function isProseNotice(nodes: Element[]): boolean {
+  const lines = linesOf(nodes);
+  return !!kindFromWords(lines.join(' ')) && proseTime(lines.slice(1)) !== null;
 }
 
 /** The nearest heading above the item that names a year ("December 2026"), for dates without one. */
@@ -337,6 +348,8 @@ function extractItem(page: Page, c: Container, ctx: AdapterContext, profile: Pag
       });
   }
   const details = readBlocks(item, inside.filter(isTextBlock), fields);
+  // Read before the "Senast uppdaterad" line is added: when the item was updated is not its time.
+  const prose = proseTime(details);
   // "Senast uppdaterad" is shown with the item, wherever the page put it.
   for (const f of fields) if (f.label === 'updated' && f.text) details.push(`Senast uppdaterad: ${f.text}`);
 
@@ -344,7 +357,7 @@ function extractItem(page: Page, c: Container, ctx: AdapterContext, profile: Pag
   const badge = findBadge(page, item, inside, ctx.options);
   const fallback = fields.some((f) => f.label === 'start' || f.label === 'time' || f.label === 'end')
     ? null
-    : (profile.fallbackTime?.(page.$(item), page.$, c.sectionHeading) ?? null);
+    : (profile.fallbackTime?.(page.$(item), page.$, c.sectionHeading) ?? prose);
   return {
     title: title.text,
     url: absoluteUrl(title.href, ctx.url),
@@ -353,6 +366,24 @@ function extractItem(page: Page, c: Container, ctx: AdapterContext, profile: Pag
     details: details.filter((d) => d !== title.text && d !== badge),
     fallbackTime: fallback,
   };
+}
+
+/** Sentences that date the notice itself or the next update, not the event. */
+const STAMP =
+  /^(?:senast\s+)?(?:uppdaterad|uppdaterat|publicerad|publicerat|uppdatering(?:\s+\d+)?\s*[:(,–-])|(?<![\p{L}])(?:nästa\s+(?:uppdatering|information)|återkommer|publicerad|publicerat)(?![\p{L}])/iu;
+
+/**
+ * The first sentence of free text that names a date, for an item with no time labels:
+ * Inera's notices say "Torsdagen den 13 juni mellan kl. 07:00 - 08:00 görs tekniskt
+ * underhåll av Intygstjänster" with no labels at all. Sentences that date the notice or
+ * announce the next update are skipped; without a date sentence the item keeps null times.
+ */
+export function proseTime(details: readonly string[]): string | null {
+  for (const sentence of details.flatMap((d) => d.split(/(?<=[.!?])\s+(?=\p{Lu})/u))) {
+    const text = norm(sentence);
+    if (text && !STAMP.test(text) && mentionsDate(text)) return text;
+  }
+  return null;
 }
 
 /** The dd elements after a dt, up to the next dt. */

@@ -55,9 +55,12 @@ export function buildItem(raw: RawItem, ctx: AdapterContext, defaultKind: Kind):
 
   const serviceFields = raw.fields.filter((f) => f.label === 'service');
   const names = serviceFields.flatMap((f) => serviceNames(f, ctx.catalogue));
+  // Without a service label, the title names the service, else the free text
+  // ("… uppgraderas Pascal"), as for feeds; naming none keeps the item with no services.
+  const inTitle = names.length ? [] : ctx.catalogue.findInText(raw.title);
   const { ids, unknown } = names.length
     ? ctx.catalogue.resolve(names)
-    : { ids: ctx.catalogue.findInText(raw.title), unknown: [] };
+    : { ids: inTitle.length ? inTitle : ctx.catalogue.findInText(details ?? ''), unknown: [] };
 
   const tctx: TimeContext = { now: ctx.now, prefer: kind === 'disruption' ? 'past' : 'future' };
   const times = readFieldTimes(raw, tctx);

@@ -96,3 +96,77 @@ describe('operator empty states', () => {
     expect(await parseWith('inera-kommande-atgarder', body, planned)).toEqual({ items: [], saysEmpty: true, warnings: [] });
   });
 });
+
+describe('times in prose, for items with no labels at all', () => {
+  const PLANNED = 'https://www.inera.se/driftstatus/kommande-atgarder/';
+
+  it('reads the date sentence of each notice; a notice without a date keeps null times', async () => {
+    const r = await parseWith('inera-kommande-atgarder', fixture('prose-dates.html'), PLANNED);
+    expect(r.warnings).toEqual([]);
+    const planned = { ...base, kind: 'maintenance' as const, status: 'planned' as const };
+    expect(r.items).toEqual([
+      {
+        ...planned,
+        title: 'Tekniskt underhåll av Intygstjänster',
+        services: ['intygstjanster'],
+        start: '2026-12-03T07:00:00+01:00',
+        end: '2026-12-03T08:00:00+01:00',
+        timeText: 'Torsdagen den 3 december mellan kl. 07:00 - 08:00 görs tekniskt underhåll av Intygstjänster.',
+        details:
+          'Torsdagen den 3 december mellan kl. 07:00 - 08:00 görs tekniskt underhåll av Intygstjänster. Under tiden går det inte att skicka eller signera intyg.',
+      },
+      {
+        // "Publicerad …" and "Nästa uppdatering … 1 december" date the notice, not the window;
+        // the service is named only in the text.
+        ...planned,
+        title: 'Planerat underhåll',
+        services: ['pascal'],
+        start: '2026-12-07T23:00:00+01:00',
+        end: '2026-12-08T04:00:00+01:00',
+        timeText: 'Natten mot tisdag 8 december, kl. 23.00 till senast 04.00, uppgraderas Pascal till en ny version.',
+        details:
+          'Publicerad 20 november 2026.\nNatten mot tisdag 8 december, kl. 23.00 till senast 04.00, uppgraderas Pascal till en ny version. Nästa uppdatering av sidan sker 1 december.',
+      },
+      {
+        // "Senast uppdaterad" and "i morgon" are no time for the window: never invent one.
+        ...planned,
+        title: 'Servicefönster i Katalogtjänst HSA',
+        services: ['hsa'],
+        start: null,
+        end: null,
+        timeText: null,
+        details:
+          'Servicefönstret flyttas. Nytt datum meddelas senare och vi återkommer i morgon med mer information.\nSenast uppdaterad: 23 november 2026 kl. 16.00',
+      },
+      {
+        // A service the catalogue does not know, named only in prose: kept, with no services.
+        ...planned,
+        title: 'Uppgradering av regionens väntelistor',
+        services: [],
+        start: '2026-12-14T18:00:00+01:00',
+        end: '2026-12-14T20:00:00+01:00',
+        timeText: 'Måndagen den 14 december 2026 mellan 18.00 och 20.00 uppgraderas systemet för väntelistor.',
+        details: 'Måndagen den 14 december 2026 mellan 18.00 och 20.00 uppgraderas systemet för väntelistor.',
+      },
+    ]);
+  });
+
+  it('finds a notice under a bare heading, leaving the page\'s other sections out', async () => {
+    const expected: ParsedItem = {
+      ...base,
+      kind: 'maintenance',
+      status: 'planned',
+      title: 'Planerat underhåll',
+      services: ['intygstjanster'],
+      start: '2026-12-10T07:00:00+01:00',
+      end: '2026-12-10T08:00:00+01:00',
+      timeText: 'Torsdagen den 10 december mellan kl. 07:00 - 08:00 görs tekniskt underhåll av Intygstjänster.',
+      details:
+        'Torsdagen den 10 december mellan kl. 07:00 - 08:00 görs tekniskt underhåll av Intygstjänster.\nUnder tiden går det inte att skicka eller signera intyg.',
+    };
+    const body = fixture('prose-sections.html');
+    expect(await parseWith('inera-kommande-atgarder', body, PLANNED)).toEqual({ items: [expected], saysEmpty: false, warnings: [] });
+    // On the disruption page too: "Planerat underhåll" is planned maintenance, not a disruption.
+    expect((await parseWith('inera-driftstatus', body, DRIFT)).items).toEqual([expected]);
+  });
+});
