@@ -88,6 +88,14 @@ interface Page {
   yearHeadings: Map<AnyNode, string | null>;
   /** Per table: the texts of its header row (see tableHeader). */
   tableHeaders: Map<AnyNode, string[]>;
+  /** Per node: the latest earlier sibling heading of each rank (see listHeading). */
+  headingsBefore: Map<AnyNode, HeadingSeen[]>;
+}
+
+/** A heading met while walking siblings: its rank (1 for h1) and its order among them. */
+interface HeadingSeen {
+  el: Element;
+  at: number;
 }
 
 /** "Just nu finns inga pågående störningar", "Det finns inga kommande åtgärder", … */
@@ -114,7 +122,7 @@ export function parseHtmlPage(body: string, ctx: AdapterContext, profile: PagePr
   const $ = cheerio.load(body);
   // Script text is not page content, and navigation links are not items.
   $(findAll([$.root()[0]!], isChrome)).remove();
-  const page: Page = { $, yearHeadings: new Map(), tableHeaders: new Map() };
+  const page: Page = { $, yearHeadings: new Map(), tableHeaders: new Map(), headingsBefore: new Map() };
   const main = mainContent($);
   const containers = findContainers(page, main, ctx.options);
   const items: ParsedItem[] = [];
@@ -284,6 +292,47 @@ function yearHeadingBefore(page: Page, node: AnyNode): string | null {
   return page.yearHeadings.get(node) ?? null;
 }
 
+/**
+ * The heading of the list an item sits in ("Servicefönster", "Uppgraderingar"): the nearest
+ * heading before it, at its own level or any level above. For a heading section, only a
+ * heading of a higher rank than the section's own counts (an h2 above a run of h3 items).
+ */
+function listHeading(page: Page, c: Container): string | null {
+  const first = c.nodes[0];
+  if (!first) return null;
+  const own = isElement(first) && isHeading(first) ? rank(first) : 7;
+  for (let cur: AnyNode | null = first; cur && !(isElement(cur) && cur.name === 'body'); cur = parentOf(cur)) {
+    let best: HeadingSeen | undefined;
+    for (const seen of headingsBefore(page, cur)) {
+      if (seen && rank(seen.el) < own && (!best || seen.at > best.at)) best = seen;
+    }
+    if (best) return norm(textOf(best.el)) || null;
+  }
+  return null;
+}
+
+const rank = (h: Element): number => Number(h.name.slice(1));
+
+/** The latest earlier sibling heading of each rank; one pass answers for all siblings of a node. */
+function headingsBefore(page: Page, node: AnyNode): HeadingSeen[] {
+  let found = page.headingsBefore.get(node);
+  if (!found) {
+    let first = node;
+    while (first.prev) first = first.prev;
+    let latest: HeadingSeen[] = [];
+    let at = 0;
+    for (let sibling: AnyNode | null = first; sibling; sibling = sibling.next, at++) {
+      page.headingsBefore.set(sibling, latest);
+      if (isElement(sibling) && isHeading(sibling)) {
+        latest = [...latest];
+        latest[rank(sibling)] = { el: sibling, at };
+      }
+    }
+    found = page.headingsBefore.get(node) ?? [];
+  }
+  return found;
+}
+
 /** Text split into lines at <br> and block boundaries, each line whitespace-collapsed. */
 export function textLines(el: Cheerio<AnyNode>): string[] {
   return linesOf(el.toArray());
@@ -362,6 +411,7 @@ function extractItem(page: Page, c: Container, ctx: AdapterContext, profile: Pag
     title: title.text,
     url: absoluteUrl(title.href, ctx.url),
     badge,
+    list: listHeading(page, c),
     fields,
     details: details.filter((d) => d !== title.text && d !== badge),
     fallbackTime: fallback,

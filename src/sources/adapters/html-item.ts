@@ -37,6 +37,8 @@ export interface RawItem {
   title: string;
   url: string | null;
   badge: string | null;
+  /** The heading of the list the item sits in ("Servicefönster"), if any. */
+  list: string | null;
   fields: Field[];
   details: string[];
   /** Page-specific time text used when no time label was found. */
@@ -49,7 +51,7 @@ export function buildItem(raw: RawItem, ctx: AdapterContext, defaultKind: Kind):
   const impact = first('impact');
   const details = raw.details.length ? raw.details.join('\n') : null;
   const { kind, status } = classify(
-    { badge: raw.badge, title: raw.title, status: first('status'), type: first('type'), text: [impact, details].join(' ') },
+    { badge: raw.badge, title: raw.title, status: first('status'), type: first('type'), list: raw.list, text: [impact, details].join(' ') },
     defaultKind,
   );
 
@@ -90,13 +92,15 @@ export interface Signals {
   status?: string | null;
   type?: string | null;
   categories?: string[];
+  /** The heading of the list holding the item ("Servicefönster", "Uppgraderingar"): a kind only. */
+  list?: string | null;
   /** Free text: impact, description, details. */
   text?: string | null;
 }
 
 /**
  * Kind and status, in order of trust: badge, title prefix, Status/Typ label, categories,
- * then words in the title and text. A disruption whose text says it is fixed is resolved.
+ * the list heading (kind only), then words in the title and text. A disruption whose text says it is fixed is resolved.
  */
 export function classify(s: Signals, defaultKind: Kind): { kind: Kind; status: Status } {
   const prefixList = statusPrefixes(s.title);
@@ -109,6 +113,9 @@ export function classify(s: Signals, defaultKind: Kind): { kind: Kind; status: S
     named = kindFromWords(text);
     if (named) break;
   }
+  // A list heading names the kind of what is under it, but no status: "Pågående störningar"
+  // may still hold items resolved a moment ago (SOURCES.md).
+  named ??= kindFromWords(s.list);
   let status: Status | undefined;
   for (const text of [...strong, stripStatusPrefix(s.title)]) {
     status = statusFromWords(text);

@@ -170,3 +170,61 @@ describe('times in prose, for items with no labels at all', () => {
     expect((await parseWith('inera-driftstatus', body, DRIFT)).items).toEqual([expected]);
   });
 });
+
+describe("E-hälsomyndigheten's driftinformation page: colour states and separate lists", () => {
+  it('reads state badges, and items under "Servicefönster" and "Uppgraderingar" as planned maintenance', async () => {
+    const r = await parseWith('inera-driftstatus', fixture('ehm-states.html'), 'https://www.ehalsomyndigheten.se/driftinformation/');
+    expect(r.warnings).toEqual([]);
+    const summary = ({ kind, status, title, services, start, end }: ParsedItem) => ({ kind, status, title, services, start, end });
+    expect(r.items.map(summary)).toEqual([
+      {
+        kind: 'disruption',
+        status: 'ongoing',
+        title: 'Förskrivningskollen',
+        services: ['forskrivningskollen'],
+        start: '2026-11-24T08:30:00+01:00',
+        end: null,
+      },
+      {
+        kind: 'disruption',
+        status: 'ongoing',
+        title: 'Nationella läkemedelslistan',
+        services: ['nll'],
+        start: '2026-11-24T09:10:00+01:00',
+        end: null,
+      },
+      {
+        // Green "Full drift" badge: over.
+        kind: 'disruption',
+        status: 'resolved',
+        title: 'E-recept',
+        services: ['e-recept'],
+        start: '2026-11-23T14:00:00+01:00',
+        end: '2026-11-23T15:10:00+01:00',
+      },
+      {
+        // "inte tillgänglig" in the text of a service window is no state.
+        kind: 'maintenance',
+        status: 'planned',
+        title: 'Nationella läkemedelslistan',
+        services: ['nll'],
+        start: '2026-12-03T23:00:00+01:00',
+        end: '2026-12-04T07:00:00+01:00',
+      },
+      {
+        kind: 'maintenance',
+        status: 'planned',
+        title: 'E-recept',
+        services: ['e-recept'],
+        start: '2026-12-08T06:00:00+01:00',
+        end: '2026-12-08T07:30:00+01:00',
+      },
+    ]);
+  });
+
+  it('a list heading names the kind but never the status', async () => {
+    const body = fixture('ehm-states.html').replace('<h2>Driftstörningar</h2>', '<h2>Avslutade driftstörningar</h2>');
+    const r = await parseWith('inera-driftstatus', body, 'https://www.ehalsomyndigheten.se/driftinformation/');
+    expect(r.items.slice(0, 2).map((i) => i.status)).toEqual(['ongoing', 'ongoing']);
+  });
+});
