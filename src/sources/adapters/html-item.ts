@@ -100,7 +100,8 @@ export interface Signals {
 
 /**
  * Kind and status, in order of trust: badge, title prefix, Status/Typ label, categories,
- * the list heading (kind only), then words in the title and text. A disruption whose text says it is fixed is resolved.
+ * then the heading of the list holding the item, then words in the title and text. A
+ * disruption whose text says it is fixed is resolved.
  */
 export function classify(s: Signals, defaultKind: Kind): { kind: Kind; status: Status } {
   const prefixList = statusPrefixes(s.title);
@@ -113,21 +114,32 @@ export function classify(s: Signals, defaultKind: Kind): { kind: Kind; status: S
     named = kindFromWords(text);
     if (named) break;
   }
-  // A list heading names the kind of what is under it, but no status: "Pågående störningar"
-  // may still hold items resolved a moment ago (SOURCES.md).
-  named ??= kindFromWords(s.list);
   let status: Status | undefined;
-  for (const text of [...strong, stripStatusPrefix(s.title)]) {
+  for (const text of strong) {
     status = statusFromWords(text);
     if (status) break;
   }
-  let kind: Kind = named ?? defaultKind;
-  // A planned item ("Enligt plan", "Planerad") on a disruption page is planned work, not a
-  // planned disruption: its title may name the kind ("Uppgradering av Pascal"), else maintenance.
-  if (!named && kind === 'disruption' && status === 'planned') kind = kindFromWords(stripStatusPrefix(s.title)) ?? 'maintenance';
+  const fromSignal = status !== undefined;
+  const bareTitle = stripStatusPrefix(s.title);
+  status ??= statusFromWords(bareTitle);
+  // A list heading ("Servicefönster", "Kommande driftstörningar") names the kind of what is
+  // under it, and at most a weak planned/ongoing: "Pågående störningar" may still hold items
+  // resolved a moment ago (SOURCES.md), and a heading alone never makes an item resolved.
+  const listStatus = statusFromWords(s.list);
+  const weak = listStatus === 'planned' || listStatus === 'ongoing' ? listStatus : undefined;
+  let kind: Kind = named ?? kindFromWords(s.list) ?? defaultKind;
+  // A planned item ("Enligt plan", "Kommande driftstörningar") is planned work, not a planned
+  // disruption: a release when its title says so, else maintenance ("Planerat avbrott i Webcert").
+  // A planned word in the title alone ("… påverkar kommande bokningar") is weaker: then the
+  // title must itself name planned work ("Planerat underhåll").
+  if (!named && kind === 'disruption' && (status ?? weak) === 'planned') {
+    const titled = kindFromWords(bareTitle);
+    if (fromSignal || !status) kind = titled === 'release' ? 'release' : 'maintenance';
+    else if (titled === 'maintenance' || titled === 'release') kind = titled;
+  }
   if (!status && kind === 'disruption' && saysFixed(s.text)) status = 'resolved';
   if (!status && kind !== 'disruption' && saysCalledOff(s.text)) status = 'cancelled';
-  return { kind, status: status ?? defaultStatus(kind) };
+  return { kind, status: status ?? weak ?? defaultStatus(kind) };
 }
 
 /** Service names of one field: list items, else the text split on , ; newlines and "och". */

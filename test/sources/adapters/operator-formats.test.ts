@@ -88,6 +88,41 @@ describe('operator labels: Område, Beräknat avslut, Akut, Enligt plan, Avsluta
   });
 });
 
+describe('operator lists: "Pågående" and "Kommande driftstörningar"', () => {
+  const body = fixture('empty-driftstorningar.html')
+    .replace(
+      '<div class="no-items">Det finns inga pågående driftstörningar</div>',
+      `<article><h3>Inloggning i NPÖ</h3><p>Sedan 2026-11-24 kl. 08.00 går det inte att logga in. Felet är åtgärdat.</p></article>`,
+    )
+    .replace(
+      '<div class="no-items">Det finns inga kommande driftstörningar</div>',
+      `<article><h3>Avbrott i Webcert</h3><p>Torsdagen den 3 december mellan kl. 07:00 - 08:00 är Webcert inte tillgängligt.</p></article>`,
+    );
+
+  it('an item under "Kommande driftstörningar" is planned work; one under "Pågående" may say it is fixed', async () => {
+    const r = await parseWith('inera-driftstatus', body, DRIFT);
+    expect(r.warnings).toEqual([]);
+    expect(r.items.map(({ kind, status, title, services, start, end }) => ({ kind, status, title, services, start, end }))).toEqual([
+      {
+        kind: 'disruption',
+        status: 'resolved',
+        title: 'Inloggning i NPÖ',
+        services: ['npo'],
+        start: '2026-11-24T08:00:00+01:00',
+        end: null,
+      },
+      {
+        kind: 'maintenance',
+        status: 'planned',
+        title: 'Avbrott i Webcert',
+        services: ['intygstjanster'],
+        start: '2026-12-03T07:00:00+01:00',
+        end: '2026-12-03T08:00:00+01:00',
+      },
+    ]);
+  });
+});
+
 describe('operator empty states', () => {
   it('"Det finns inga pågående/kommande driftstörningar" is an empty page', async () => {
     const body = fixture('empty-driftstorningar.html');
