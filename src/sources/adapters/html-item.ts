@@ -92,7 +92,7 @@ export interface Signals {
   status?: string | null;
   type?: string | null;
   categories?: string[];
-  /** The heading of the list holding the item ("Servicefönster", "Uppgraderingar"): a kind only. */
+  /** The heading of the list holding the item ("Servicefönster", "Uppgraderingar"): its kind, at most a weak status. */
   list?: string | null;
   /** Free text: impact, description, details. */
   text?: string | null;
