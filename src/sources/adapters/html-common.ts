@@ -397,16 +397,16 @@ function extractItem(page: Page, c: Container, ctx: AdapterContext, profile: Pag
       });
   }
   const details = readBlocks(item, inside.filter(isTextBlock), fields);
-  // Read before the "Senast uppdaterad" line is added: when the item was updated is not its time.
-  const prose = proseTime(details);
+  // Free text is the last time source; read before the "Senast uppdaterad" line is added,
+  // as when the item was updated is not its time. Skipped (it scans text) when not needed.
+  const fallback = fields.some((f) => f.label === 'start' || f.label === 'time' || f.label === 'end')
+    ? null
+    : (profile.fallbackTime?.(page.$(item), page.$, c.sectionHeading) ?? proseTime(details));
   // "Senast uppdaterad" is shown with the item, wherever the page put it.
   for (const f of fields) if (f.label === 'updated' && f.text) details.push(`Senast uppdaterad: ${f.text}`);
 
   const title = findTitle(page, item, inside, ctx.options, fields, columnTitle);
   const badge = findBadge(page, item, inside, ctx.options);
-  const fallback = fields.some((f) => f.label === 'start' || f.label === 'time' || f.label === 'end')
-    ? null
-    : (profile.fallbackTime?.(page.$(item), page.$, c.sectionHeading) ?? prose);
   return {
     title: title.text,
     url: absoluteUrl(title.href, ctx.url),
