@@ -88,6 +88,46 @@ describe('operator labels: Område, Beräknat avslut, Akut, Enligt plan, Avsluta
   });
 });
 
+describe('operator labels as table columns', () => {
+  it('reads Rubrik/Område/Status/Start/Beräknat avslut columns; an area given as "–" is no service', async () => {
+    const r = await parseWith('inera-driftstatus', fixture('operator-table.html'), DRIFT);
+    expect(r.warnings).toEqual([]);
+    expect(r.items).toEqual([
+      {
+        ...base,
+        kind: 'disruption',
+        status: 'ongoing',
+        title: 'Uppdatering 2: Inloggning i Webcert fungerar inte',
+        services: ['intygstjanster'],
+        start: '2026-11-24T08:10:00+01:00',
+        end: '2026-11-24T11:00:00+01:00',
+        timeText: '2026-11-24 kl. 08.10 | kl. 11.00',
+        details: 'Senast uppdaterad: 2026-11-24 09:20',
+      },
+      {
+        ...base,
+        kind: 'maintenance',
+        status: 'planned',
+        title: 'Uppgradering av Pascal',
+        services: ['pascal'],
+        start: '2026-12-01T18:00:00+01:00',
+        end: '2026-12-01T21:00:00+01:00',
+        timeText: 'tisdag 1 december 2026 kl. 18.00 | tisdag 1 december 2026 kl. 21.00',
+      },
+      {
+        ...base,
+        kind: 'disruption',
+        status: 'resolved',
+        title: 'Långsamma svar',
+        services: [],
+        start: '2026-11-23T13:00:00+01:00',
+        end: '2026-11-23T15:30:00+01:00',
+        timeText: 'måndag 23 november 2026 kl. 13:00 | måndag 23 november 2026 kl. 15:30',
+      },
+    ]);
+  });
+});
+
 describe('operator lists: "Pågående" and "Kommande driftstörningar"', () => {
   const body = fixture('empty-driftstorningar.html')
     .replace(

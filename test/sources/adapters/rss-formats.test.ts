@@ -46,7 +46,7 @@ describe('feed titles marked as HTML become plain text', () => {
     ]);
   });
 
-  it('RSS: escaped markup and CDATA HTML in a title are stripped; the status prefix still counts', async () => {
+  it('RSS: escaped markup and CDATA HTML in a title are stripped; the status prefix still counts; no known service keeps the entry', async () => {
     const r = await parseWith('rss', fixture('rss-html-title.xml'), 'https://drift.example.se/rss');
     expect(r.warnings).toEqual([]);
     expect(r.items.map(summary)).toEqual([
@@ -67,6 +67,15 @@ describe('feed titles marked as HTML become plain text', () => {
         start: '2026-12-03T23:00:00+01:00',
         end: '2026-12-04T07:00:00+01:00',
         url: 'https://drift.example.se/erecept-1',
+      },
+      {
+        kind: 'disruption',
+        status: 'ongoing',
+        title: 'Störning i regionens växel',
+        services: [],
+        start: '2026-11-24T08:45:00+01:00',
+        end: null,
+        url: null,
       },
     ]);
   });
