@@ -49,7 +49,9 @@ const LABELS: Record<string, Label> = {
   prioritet: 'priority',
   status: 'status',
   'senast uppdaterad': 'updated',
+  'senast uppdaterat': 'updated',
   uppdaterad: 'updated',
+  uppdaterat: 'updated',
   typ: 'type',
 };
 
@@ -188,9 +190,11 @@ const PREFIX_WORDS = [
   'info',
 ].join('|');
 
+/** A numbered follow-up: "Uppdatering 2", "Uppdatering nr 2", "Uppdatering #2". */
+const NUMBER = `(?:\\s+(?:nr\\.?\\s*|#\\s*)?\\d+)?`;
 /** One leading prefix: "Åtgärdat:", "Uppdatering 2:", "[Inställt]", "Störning –". */
 const PREFIX = new RegExp(
-  `^\\s*(?:\\[\\s*(${PREFIX_WORDS})(?:\\s+\\d+)?\\s*\\]\\s*:?|(${PREFIX_WORDS})(?:\\s+\\d+)?\\s*(?::|\\s[-\\u2013\\u2014]))\\s*`,
+  `^\\s*(?:\\[\\s*(${PREFIX_WORDS})${NUMBER}\\s*\\]\\s*:?|(${PREFIX_WORDS})${NUMBER}\\s*(?::|\\s[-\\u2013\\u2014]))\\s*`,
   'iu',
 );
 

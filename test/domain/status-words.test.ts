@@ -85,6 +85,7 @@ describe('other operators\' labels and status words (SOURCES.md)', () => {
     expect(labelOf('Område')).toBe('service');
     expect(labelOf('Beräknat avslut:')).toBe('end');
     expect(labelOf('Senast uppdaterad')).toBe('updated');
+    expect(labelOf('Senast uppdaterat:')).toBe('updated');
     expect(splitLabelled('Område: Intygstjänster')).toEqual({ label: 'service', value: 'Intygstjänster' });
     expect(splitLabelled('Beräknat avslut: kl. 12.00')).toEqual({ label: 'end', value: 'kl. 12.00' });
   });
@@ -127,6 +128,9 @@ describe('other operators\' labels and status words (SOURCES.md)', () => {
   it.each([
     ['Uppdatering 2: Inloggning i Webcert', 'Inloggning i Webcert'],
     ['Uppdatering 3 – Inloggning i Webcert', 'Inloggning i Webcert'],
+    ['Uppdatering nr 2: Inloggning i Webcert', 'Inloggning i Webcert'],
+    ['[Uppdatering #3] Inloggning i Webcert', 'Inloggning i Webcert'],
+    ['Uppdatering 2023 års version av Webcert', 'Uppdatering 2023 års version av Webcert'],
     ['Akut: Inloggning i Webcert', 'Inloggning i Webcert'],
     ['Uppdatering 2: Akut: Inloggning i Webcert', 'Inloggning i Webcert'],
     ['Avslutad: Inloggning i Webcert', 'Inloggning i Webcert'],
