@@ -27,12 +27,18 @@ const LABELS: Record<string, Label> = {
   'berörda tjänster': 'service',
   'påverkad tjänst': 'service',
   'påverkade tjänster': 'service',
+  // Other operators name the affected service or area "Område".
+  område: 'service',
+  'berört område': 'service',
+  'berörda områden': 'service',
   start: 'start',
   starttid: 'start',
   slut: 'end',
   sluttid: 'end',
   'beräknas klart': 'end',
   'beräknad sluttid': 'end',
+  'beräknat avslut': 'end',
+  'beräknat klart': 'end',
   prognos: 'end',
   tid: 'time',
   datum: 'time',
@@ -43,7 +49,9 @@ const LABELS: Record<string, Label> = {
   prioritet: 'priority',
   status: 'status',
   'senast uppdaterad': 'updated',
+  'senast uppdaterat': 'updated',
   uppdaterad: 'updated',
+  uppdaterat: 'updated',
   typ: 'type',
 };
 
@@ -71,17 +79,34 @@ function words(alternatives: string): RegExp {
 }
 
 /**
+ * A label that is the whole text (a badge, a Status value, a title prefix, a category):
+ * "Akut", "Enligt plan", E-hälsomyndigheten's "Full drift". These words are ordinary in
+ * running text ("arbetet går enligt plan", "tjänsten är inte i full drift"), so they count
+ * only when nothing else stands beside them but a colour name ("Gul: nedsatt funktionalitet").
+ */
+function whole(alternatives: string): RegExp {
+  return new RegExp(`^[\\s(\\[]*(?:(?:grön|gul|röd|grönt|gult|rött)\\s*[:\\-\u2013,]?\\s*)?(?:${alternatives})[\\s.!:)\\]]*$`, 'iu');
+}
+
+/**
  * Status words by precedence: a later state beats an earlier one when a badge names two.
  * "Flyttad" and "Uppdaterad" are deliberately absent: they change no status.
  */
 const STATUS_WORDS: [RegExp, Status][] = [
   [words('inställ(?:d|t|s|da)|avbokad|avbokat'), 'cancelled'],
   [words('åtgärda(?:d|t|de|des|ts)|löst|lösts|avslutad|avslutat|återställ(?:d|t|ts)'), 'resolved'],
+  // "Full drift" as a state label only: in text it is often negated ("ännu inte i full drift").
+  [whole('full drift'), 'resolved'],
   [words('pågående|pågår'), 'ongoing'],
+  // "Akut" is an ongoing, unplanned problem; E-hälsomyndigheten's yellow and red states likewise.
+  [whole('akut(?:\\s+(?:drift)?störning|\\s+fel|\\s+incident)?|nedsatt funktionalitet|inte tillgänglig|ej tillgänglig'), 'ongoing'],
   [words('planera(?:d|t|de)|kommande'), 'planned'],
+  [whole('enligt plan'), 'planned'],
 ];
 
 const KIND_WORDS: [RegExp, Kind][] = [
+  // State labels that only a disruption carries (see STATUS_WORDS); whole text only.
+  [whole('akut|nedsatt funktionalitet|inte tillgänglig|ej tillgänglig'), 'disruption'],
   [words('release\\p{L}*|införande\\p{L}*|lansering\\p{L}*|ny version'), 'release'],
   [words('servicefönst\\p{L}*|underhåll\\p{L}*|planera(?:d|t|de) åtgärd\\p{L}*|uppgradering\\p{L}*'), 'maintenance'],
   [words('\\p{L}*störning\\p{L}*|incident\\p{L}*|\\p{L}*avbrott\\p{L}*'), 'disruption'],
@@ -89,7 +114,9 @@ const KIND_WORDS: [RegExp, Kind][] = [
 
 /** Phrases in a disruption's text that say it is fixed. */
 const FIXED = words(
-  'felet (?:är|har) (?:åtgärdats?|rättats?|lösts?)|åtgärdades|(?:är|har) (?:nu )?(?:åtgärdat|åtgärdad|åtgärdats|löst|lösts|återställts?)|fungerar (?:nu |åter |igen )?(?:normalt|som vanligt)',
+  'felet (?:är|har) (?:åtgärdats?|rättats?|lösts?)|åtgärdades|(?:är|har) (?:nu )?(?:åtgärdat|åtgärdad|åtgärdats|löst|lösts|återställts?)|fungerar (?:nu |åter |igen )?(?:normalt|som vanligt)' +
+    // E-hälsomyndigheten's green state in a sentence: "Tjänsten är åter i full drift".
+    '|är (?:nu |åter |igen |nu åter )?(?:tillbaka )?i full drift',
 );
 
 /** Phrases in a planned item's text that say it is called off. */
@@ -148,6 +175,11 @@ const PREFIX_WORDS = [
   'ändrat',
   'pågående störning',
   'pågående',
+  'akut',
+  // E-hälsomyndigheten's colour states, when a title leads with one ("Nedsatt funktionalitet: E-recept").
+  'full drift',
+  'nedsatt funktionalitet',
+  'inte tillgänglig',
   'driftstörning',
   'störning',
   'planerad åtgärd',
@@ -158,9 +190,11 @@ const PREFIX_WORDS = [
   'info',
 ].join('|');
 
+/** A numbered follow-up: "Uppdatering 2", "Uppdatering nr 2", "Uppdatering #2". */
+const NUMBER = `(?:\\s+(?:nr\\.?\\s*|#\\s*)?\\d+)?`;
 /** One leading prefix: "Åtgärdat:", "Uppdatering 2:", "[Inställt]", "Störning –". */
 const PREFIX = new RegExp(
-  `^\\s*(?:\\[\\s*(${PREFIX_WORDS})(?:\\s+\\d+)?\\s*\\]\\s*:?|(${PREFIX_WORDS})(?:\\s+\\d+)?\\s*(?::|\\s[-\\u2013\\u2014]))\\s*`,
+  `^\\s*(?:\\[\\s*(${PREFIX_WORDS})${NUMBER}\\s*\\]\\s*:?|(${PREFIX_WORDS})${NUMBER}\\s*(?::|\\s[-\\u2013\\u2014]))\\s*`,
   'iu',
 );
 

@@ -384,6 +384,15 @@ export function parseTimeRange(text: string, ctx: TimeContext): TimeRange {
 }
 
 /**
+ * Whether a text names a calendar date (an ISO stamp or date, a written date, a week number),
+ * not just a clock time or a relative word. Free text is only a time source when it does:
+ * "Vi återkommer i morgon" or "Nästa uppdatering kl. 10.00" must not become an item's time.
+ */
+export function mentionsDate(text: string): boolean {
+  return scan(text).toks.some((t) => t.kind === 'abs' || t.kind === 'week' || (t.kind === 'date' && t.offsetDays === undefined));
+}
+
+/**
  * Reads an end/forecast cell ("Slut", "Beräknas klart"). A bare clock time is
  * placed on the start's day (or the day after, if it would not come after the
  * start); a date alone ends at the following midnight. `start` is always null.

@@ -123,7 +123,7 @@ async function attemptOnce(url: string, opts: FetchOptions): Promise<PageResult>
       }
       const raw = await readCapped(res, opts.maxBytes, controller, current);
       const contentType = res.headers.get('content-type');
-      const { text, charset } = decode(raw, contentType);
+      const { text, charset } = decodeBody(raw, contentType);
       return { kind: 'ok', url: current, status: res.status, body: text, etag, lastModified, contentType, charset, bytes: raw.byteLength };
     }
   } catch (err) {
@@ -176,12 +176,21 @@ async function readCapped(res: Response, maxBytes: number, controller: AbortCont
   return Buffer.concat(chunks, total);
 }
 
-/** Decode with the charset from the header, a UTF-8 BOM, a `<meta>` tag or an XML declaration; else UTF-8. */
-function decode(raw: Uint8Array, contentType: string | null): { text: string; charset: string } {
-  const hasBom = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf;
+/**
+ * Decodes a page's bytes by its own declaration, first found wins: a byte-order mark, the
+ * Content-Type charset, a `<meta charset>` (or http-equiv) tag, an XML declaration's
+ * encoding; else UTF-8. Used for fetched pages and for saved ones (`contentType` null), so
+ * both read the same. `charset` is the WHATWG name used ("iso-8859-1" decodes as windows-1252).
+ */
+export function decodeBody(raw: Uint8Array, contentType: string | null): { text: string; charset: string } {
+  const bom =
+    raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? 'utf-8'
+    : raw[0] === 0xfe && raw[1] === 0xff ? 'utf-16be'
+    : raw[0] === 0xff && raw[1] === 0xfe ? 'utf-16le'
+    : undefined;
   const head = Buffer.from(raw.buffer, raw.byteOffset, Math.min(raw.byteLength, 4096)).toString('latin1');
   const candidates = [
-    hasBom ? 'utf-8' : undefined,
+    bom,
     contentType?.match(/charset\s*=\s*["']?([^"';\s]+)/i)?.[1],
     head.match(/<meta\b[^>]*?charset\s*=\s*["']?\s*([^\s"'/>;]+)/i)?.[1],
     head.match(/<\?xml\b[^>]*?encoding\s*=\s*["']([^"']+)["']/i)?.[1],

@@ -79,3 +79,63 @@ describe('labels', () => {
     expect(splitLabelled('Felet är åtgärdat.')).toBeUndefined();
   });
 });
+
+describe('other operators\' labels and status words (SOURCES.md)', () => {
+  it('reads Område as the service and Beräknat avslut as the end', () => {
+    expect(labelOf('Område')).toBe('service');
+    expect(labelOf('Beräknat avslut:')).toBe('end');
+    expect(labelOf('Senast uppdaterad')).toBe('updated');
+    expect(labelOf('Senast uppdaterat:')).toBe('updated');
+    expect(splitLabelled('Område: Intygstjänster')).toEqual({ label: 'service', value: 'Intygstjänster' });
+    expect(splitLabelled('Beräknat avslut: kl. 12.00')).toEqual({ label: 'end', value: 'kl. 12.00' });
+  });
+
+  it('maps the status labels Akut, Enligt plan and Avslutad', () => {
+    expect(statusFromWords('Akut')).toBe('ongoing');
+    expect(kindFromWords('Akut')).toBe('disruption');
+    expect(statusFromWords('Akut störning')).toBe('ongoing');
+    expect(statusFromWords('Enligt plan')).toBe('planned');
+    expect(kindFromWords('Enligt plan')).toBeUndefined();
+    expect(statusFromWords('Avslutad')).toBe('resolved');
+  });
+
+  it('reads Akut and Enligt plan only as whole labels, not inside running text', () => {
+    expect(statusFromWords('Underhåll av system för akut vård')).toBeUndefined();
+    expect(kindFromWords('Akut servicefönster')).toBe('maintenance');
+    expect(statusFromWords('Felsökningen fortgår enligt plan')).toBeUndefined();
+    expect(statusFromWords('Akutmottagningens journal')).toBeUndefined();
+  });
+
+  it("maps E-hälsomyndigheten's colour states, whole labels only", () => {
+    expect(statusFromWords('Full drift')).toBe('resolved');
+    expect(statusFromWords('Grön: full drift')).toBe('resolved');
+    expect(statusFromWords('Nedsatt funktionalitet')).toBe('ongoing');
+    expect(kindFromWords('Gul – nedsatt funktionalitet')).toBe('disruption');
+    expect(statusFromWords('Inte tillgänglig')).toBe('ongoing');
+    expect(kindFromWords('Röd: inte tillgänglig')).toBe('disruption');
+    // In a sentence the words may be negated or about something else: never a state.
+    expect(statusFromWords('Tjänsten är ännu inte i full drift')).toBeUndefined();
+    expect(statusFromWords('E-recept är inte tillgänglig under servicefönstret')).toBeUndefined();
+  });
+
+  it('reads "åter i full drift" as fixed, but not a negated one', () => {
+    expect(saysFixed('Tjänsten är åter i full drift.')).toBe(true);
+    expect(saysFixed('E-recept är nu i full drift igen.')).toBe(true);
+    expect(saysFixed('Tjänsten är inte i full drift.')).toBe(false);
+    expect(saysFixed('Tjänsten är i full drift för de flesta men problem kvarstår.')).toBe(false);
+  });
+
+  it.each([
+    ['Uppdatering 2: Inloggning i Webcert', 'Inloggning i Webcert'],
+    ['Uppdatering 3 – Inloggning i Webcert', 'Inloggning i Webcert'],
+    ['Uppdatering nr 2: Inloggning i Webcert', 'Inloggning i Webcert'],
+    ['[Uppdatering #3] Inloggning i Webcert', 'Inloggning i Webcert'],
+    ['Uppdatering 2023 års version av Webcert', 'Uppdatering 2023 års version av Webcert'],
+    ['Akut: Inloggning i Webcert', 'Inloggning i Webcert'],
+    ['Uppdatering 2: Akut: Inloggning i Webcert', 'Inloggning i Webcert'],
+    ['Avslutad: Inloggning i Webcert', 'Inloggning i Webcert'],
+    ['Nedsatt funktionalitet: E-recept', 'E-recept'],
+    ['Full drift: E-recept', 'E-recept'],
+    ['Akutjournalen svarar långsamt', 'Akutjournalen svarar långsamt'],
+  ])('strips the follow-up or state prefix: %s → %s', (title, stripped) => expect(stripStatusPrefix(title)).toBe(stripped));
+});

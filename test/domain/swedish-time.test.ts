@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { parseTimeRange, parseEndTime, type TimeContext, type TimeRange } from '../../src/domain/swedish-time.js';
+import { mentionsDate, parseTimeRange, parseEndTime, type TimeContext, type TimeRange } from '../../src/domain/swedish-time.js';
 
 /*
  * Expected values are worked out by hand against the calendar:
@@ -172,6 +172,46 @@ describe('parseTimeRange: strings from the sample pages, verbatim', () => {
     row('Sedan 07.20 svarade tjänsten långsamt. Felet åtgärdades 09.05 och tjänsten fungerar normalt.',
       past('2026-11-24T09:10:00+01:00'), '2026-11-24T07:20:00+01:00', '2026-11-24T09:05:00+01:00', 'minute'),
   ])('$text', check);
+});
+
+describe('parseTimeRange: dates and ranges in running text', () => {
+  it.each([
+    // Inera's maintenance notice for Intygstjänster, verbatim; 13 June 2024 was a Thursday.
+    row('Torsdagen den 13 juni mellan kl. 07:00 - 08:00 görs tekniskt underhåll av Intygstjänster',
+      future('2024-06-01T12:00:00+02:00'), '2024-06-13T07:00:00+02:00', '2024-06-13T08:00:00+02:00', 'minute'),
+    row('Torsdagen den 3 december mellan kl. 07:00 - 08:00 görs tekniskt underhåll av Intygstjänster.', future(),
+      '2026-12-03T07:00:00+01:00', '2026-12-03T08:00:00+01:00', 'minute'),
+    row('Tisdagen den 8 december mellan 07.00 och 08.00 uppgraderas Webcert.', future(),
+      '2026-12-08T07:00:00+01:00', '2026-12-08T08:00:00+01:00', 'minute'),
+    row('Den 13 juni mellan kl. 07:00 och kl. 08:00 görs underhåll.', future('2024-06-01T12:00:00+02:00'),
+      '2024-06-13T07:00:00+02:00', '2024-06-13T08:00:00+02:00', 'minute'),
+    row('Måndagen den 14 december kl 23.00 till senast 07.00 genomförs ett servicefönster i NPÖ.', future(),
+      '2026-12-14T23:00:00+01:00', '2026-12-15T07:00:00+01:00', 'minute'),
+    row('Söndagen den 13 december, mellan klockan 07.00 och 09.00, uppdateras Pascal.', future(),
+      '2026-12-13T07:00:00+01:00', '2026-12-13T09:00:00+01:00', 'minute'),
+    row('Från kl. 22.00 den 8 december till kl. 02.00 den 9 december pågår underhåll av NPÖ.', future(),
+      '2026-12-08T22:00:00+01:00', '2026-12-09T02:00:00+01:00', 'minute'),
+    row('Intygstjänster uppdateras till version 7.4.1 torsdagen den 10 december mellan kl. 07:00 - 08:00.', future(),
+      '2026-12-10T07:00:00+01:00', '2026-12-10T08:00:00+01:00', 'minute'),
+    row('Tekniskt underhåll görs onsdagen den 9 december 2026 mellan klockan 21.00 och 23.30. Under tiden går det inte att logga in. Nästa uppdatering sker kl 10.00.',
+      future(), '2026-12-09T21:00:00+01:00', '2026-12-09T23:30:00+01:00', 'minute'),
+    row('Onsdag 9 december 2026 mellan kl. 22:00 och 24:00 görs underhåll.', future(),
+      '2026-12-09T22:00:00+01:00', '2026-12-10T00:00:00+01:00', 'minute'),
+    row('Natten mot tisdag 8 december, kl. 23.00 till senast 04.00, uppgraderas Pascal till en ny version.', future(),
+      '2026-12-07T23:00:00+01:00', '2026-12-08T04:00:00+01:00', 'minute'),
+  ])('$text', check);
+});
+
+describe('mentionsDate', () => {
+  it.each([
+    ['Torsdagen den 13 juni mellan kl. 07:00 - 08:00 görs underhåll', true],
+    ['Underhåll 2026-12-08 kl. 06.00', true],
+    ['Servicefönster vecka 51', true],
+    ['Nästa uppdatering kl. 10.00', false],
+    ['Vi återkommer i morgon med mer information', false],
+    ['Intygstjänster har använts sedan 2015', false],
+    ['Version 7.4.1 släpps snart', false],
+  ])('%s → %s', (text, expected) => expect(mentionsDate(text)).toBe(expected));
 });
 
 describe('parseTimeRange: sentences with stray times', () => {

@@ -57,6 +57,7 @@ import {
 import { absoluteUrl } from '../../util/urls.js';
 import { buildItem, type Field, type RawItem } from './html-item.js';
 import { kindFromWords, labelOf, splitLabelled, statusFromWords } from '../../domain/status-words.js';
+import { mentionsDate } from '../../domain/swedish-time.js';
 import type { AdapterContext, SourceOptions } from './types.js';
 
 /** What distinguishes one Inera page from another for the shared engine. */
@@ -87,6 +88,14 @@ interface Page {
   yearHeadings: Map<AnyNode, string | null>;
   /** Per table: the texts of its header row (see tableHeader). */
   tableHeaders: Map<AnyNode, string[]>;
+  /** Per node: the latest earlier sibling heading of each rank (see listHeading). */
+  headingsBefore: Map<AnyNode, HeadingSeen[]>;
+}
+
+/** A heading met while walking siblings: its rank (1 for h1) and its order among them. */
+interface HeadingSeen {
+  el: Element;
+  at: number;
 }
 
 /** "Just nu finns inga pågående störningar", "Det finns inga kommande åtgärder", … */
@@ -113,7 +122,7 @@ export function parseHtmlPage(body: string, ctx: AdapterContext, profile: PagePr
   const $ = cheerio.load(body);
   // Script text is not page content, and navigation links are not items.
   $(findAll([$.root()[0]!], isChrome)).remove();
-  const page: Page = { $, yearHeadings: new Map(), tableHeaders: new Map() };
+  const page: Page = { $, yearHeadings: new Map(), tableHeaders: new Map(), headingsBefore: new Map() };
   const main = mainContent($);
   const containers = findContainers(page, main, ctx.options);
   const items: ParsedItem[] = [];
@@ -235,12 +244,22 @@ function headingSections(page: Page, main: Cheerio<AnyNode>): Container[] {
       const labelCells = isLabelCell(n) ? [n, ...findAll([n], isLabelCell)] : findAll([n], isLabelCell);
       return labelCells.some((x) => labelOf(textOf(x))) || linesOf([n]).some((l) => splitLabelled(l));
     });
-    if (!hasLabel) continue;
+    if (!hasLabel && !isProseNotice(nodes)) continue;
     const el = $('<div></div>') as Cheerio<Element>;
     el.append($(nodes).clone());
     out.push({ item: el[0] as Element, nodes, sectionHeading: sectionHeading(page, h) });
   }
   return out;
+}
+
+/**
+ * A heading with paragraphs and no labels is still a notice when its words name a kind
+ * ("tekniskt underhåll", "störning") and a sentence in it names a date; a page's other
+ * sections ("Om driftstatus", "Prenumerera") name neither and stay out.
+ */
+function isProseNotice(nodes: Element[]): boolean {
+  const lines = linesOf(nodes);
+  return !!kindFromWords(lines.join(' ')) && proseTime(lines.slice(1)) !== null;
 }
 
 /** The nearest heading above the item that names a year ("December 2026"), for dates without one. */
@@ -271,6 +290,47 @@ function yearHeadingBefore(page: Page, node: AnyNode): string | null {
     }
   }
   return page.yearHeadings.get(node) ?? null;
+}
+
+/**
+ * The heading of the list an item sits in ("Servicefönster", "Uppgraderingar"): the nearest
+ * heading before it, at its own level or any level above. For a heading section, only a
+ * heading of a higher rank than the section's own counts (an h2 above a run of h3 items).
+ */
+function listHeading(page: Page, c: Container): string | null {
+  const first = c.nodes[0];
+  if (!first) return null;
+  const own = isElement(first) && isHeading(first) ? rank(first) : 7;
+  for (let cur: AnyNode | null = first; cur && !(isElement(cur) && cur.name === 'body'); cur = parentOf(cur)) {
+    let best: HeadingSeen | undefined;
+    for (const seen of headingsBefore(page, cur)) {
+      if (seen && rank(seen.el) < own && (!best || seen.at > best.at)) best = seen;
+    }
+    if (best) return norm(textOf(best.el)) || null;
+  }
+  return null;
+}
+
+const rank = (h: Element): number => Number(h.name.slice(1));
+
+/** The latest earlier sibling heading of each rank; one pass answers for all siblings of a node. */
+function headingsBefore(page: Page, node: AnyNode): HeadingSeen[] {
+  let found = page.headingsBefore.get(node);
+  if (!found) {
+    let first = node;
+    while (first.prev) first = first.prev;
+    let latest: HeadingSeen[] = [];
+    let at = 0;
+    for (let sibling: AnyNode | null = first; sibling; sibling = sibling.next, at++) {
+      page.headingsBefore.set(sibling, latest);
+      if (isElement(sibling) && isHeading(sibling)) {
+        latest = [...latest];
+        latest[rank(sibling)] = { el: sibling, at };
+      }
+    }
+    found = page.headingsBefore.get(node) ?? [];
+  }
+  return found;
 }
 
 /** Text split into lines at <br> and block boundaries, each line whitespace-collapsed. */
@@ -337,22 +397,43 @@ function extractItem(page: Page, c: Container, ctx: AdapterContext, profile: Pag
       });
   }
   const details = readBlocks(item, inside.filter(isTextBlock), fields);
+  // Free text is the last time source; read before the "Senast uppdaterad" line is added,
+  // as when the item was updated is not its time. Skipped (it scans text) when not needed.
+  const fallback = fields.some((f) => f.label === 'start' || f.label === 'time' || f.label === 'end')
+    ? null
+    : (profile.fallbackTime?.(page.$(item), page.$, c.sectionHeading) ?? proseTime(details));
   // "Senast uppdaterad" is shown with the item, wherever the page put it.
   for (const f of fields) if (f.label === 'updated' && f.text) details.push(`Senast uppdaterad: ${f.text}`);
 
   const title = findTitle(page, item, inside, ctx.options, fields, columnTitle);
   const badge = findBadge(page, item, inside, ctx.options);
-  const fallback = fields.some((f) => f.label === 'start' || f.label === 'time' || f.label === 'end')
-    ? null
-    : (profile.fallbackTime?.(page.$(item), page.$, c.sectionHeading) ?? null);
   return {
     title: title.text,
     url: absoluteUrl(title.href, ctx.url),
     badge,
+    list: listHeading(page, c),
     fields,
     details: details.filter((d) => d !== title.text && d !== badge),
     fallbackTime: fallback,
   };
+}
+
+/** Sentences that date the notice itself or the next update, not the event. */
+const STAMP =
+  /^(?:senast\s+)?(?:uppdaterad|uppdaterat|publicerad|publicerat|uppdatering(?:\s+\d+)?\s*[:(,–-])|(?<![\p{L}])(?:nästa\s+(?:uppdatering|information)|återkommer|publicerad|publicerat)(?![\p{L}])/iu;
+
+/**
+ * The first sentence of free text that names a date, for an item with no time labels:
+ * Inera's notices say "Torsdagen den 13 juni mellan kl. 07:00 - 08:00 görs tekniskt
+ * underhåll av Intygstjänster" with no labels at all. Sentences that date the notice or
+ * announce the next update are skipped; without a date sentence the item keeps null times.
+ */
+export function proseTime(details: readonly string[]): string | null {
+  for (const sentence of details.flatMap((d) => d.split(/(?<=[.!?])\s+(?=\p{Lu})/u))) {
+    const text = norm(sentence);
+    if (text && !STAMP.test(text) && mentionsDate(text)) return text;
+  }
+  return null;
 }
 
 /** The dd elements after a dt, up to the next dt. */

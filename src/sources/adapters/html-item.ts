@@ -37,6 +37,8 @@ export interface RawItem {
   title: string;
   url: string | null;
   badge: string | null;
+  /** The heading of the list the item sits in ("Servicefönster"), if any. */
+  list: string | null;
   fields: Field[];
   details: string[];
   /** Page-specific time text used when no time label was found. */
@@ -49,15 +51,18 @@ export function buildItem(raw: RawItem, ctx: AdapterContext, defaultKind: Kind):
   const impact = first('impact');
   const details = raw.details.length ? raw.details.join('\n') : null;
   const { kind, status } = classify(
-    { badge: raw.badge, title: raw.title, status: first('status'), type: first('type'), text: [impact, details].join(' ') },
+    { badge: raw.badge, title: raw.title, status: first('status'), type: first('type'), list: raw.list, text: [impact, details].join(' ') },
     defaultKind,
   );
 
   const serviceFields = raw.fields.filter((f) => f.label === 'service');
   const names = serviceFields.flatMap((f) => serviceNames(f, ctx.catalogue));
+  // Without a service label, the title names the service, else the free text
+  // ("… uppgraderas Pascal"), as for feeds; naming none keeps the item with no services.
+  const inTitle = names.length ? [] : ctx.catalogue.findInText(raw.title);
   const { ids, unknown } = names.length
     ? ctx.catalogue.resolve(names)
-    : { ids: ctx.catalogue.findInText(raw.title), unknown: [] };
+    : { ids: inTitle.length ? inTitle : ctx.catalogue.findInText(details ?? ''), unknown: [] };
 
   const tctx: TimeContext = { now: ctx.now, prefer: kind === 'disruption' ? 'past' : 'future' };
   const times = readFieldTimes(raw, tctx);
@@ -87,34 +92,54 @@ export interface Signals {
   status?: string | null;
   type?: string | null;
   categories?: string[];
+  /** The heading of the list holding the item ("Servicefönster", "Uppgraderingar"): its kind, at most a weak status. */
+  list?: string | null;
   /** Free text: impact, description, details. */
   text?: string | null;
 }
 
 /**
  * Kind and status, in order of trust: badge, title prefix, Status/Typ label, categories,
- * then words in the title and text. A disruption whose text says it is fixed is resolved.
+ * then the heading of the list holding the item, then words in the title and text. A
+ * disruption whose text says it is fixed is resolved.
  */
 export function classify(s: Signals, defaultKind: Kind): { kind: Kind; status: Status } {
-  const prefixes = statusPrefixes(s.title).join(' ');
-  const categories = (s.categories ?? []).join(' ');
-  const strong = [s.badge, prefixes, s.status, s.type, categories];
-  let kind: Kind = defaultKind;
+  const prefixList = statusPrefixes(s.title);
+  const categoryList = s.categories ?? [];
+  // Joined first (a word anywhere in them counts), then one by one, so that a label that
+  // counts only as a whole text ("Akut", "Enligt plan") is seen in "Uppdatering 2: Akut: …".
+  const strong = [s.badge, prefixList.join(' '), ...prefixList, s.status, s.type, categoryList.join(' '), ...categoryList];
+  let named: Kind | undefined;
   for (const text of strong) {
-    const k = kindFromWords(text);
-    if (k) {
-      kind = k;
-      break;
-    }
+    named = kindFromWords(text);
+    if (named) break;
   }
   let status: Status | undefined;
-  for (const text of [...strong, stripStatusPrefix(s.title)]) {
+  for (const text of strong) {
     status = statusFromWords(text);
     if (status) break;
   }
+  const fromSignal = status !== undefined;
+  const bareTitle = stripStatusPrefix(s.title);
+  status ??= statusFromWords(bareTitle);
+  // A list heading ("Servicefönster", "Kommande driftstörningar") names the kind of what is
+  // under it, and at most a weak planned/ongoing: "Pågående störningar" may still hold items
+  // resolved a moment ago (SOURCES.md), and a heading alone never makes an item resolved.
+  const listStatus = statusFromWords(s.list);
+  const weak = listStatus === 'planned' || listStatus === 'ongoing' ? listStatus : undefined;
+  let kind: Kind = named ?? kindFromWords(s.list) ?? defaultKind;
+  // A planned item ("Enligt plan", "Kommande driftstörningar") is planned work, not a planned
+  // disruption: a release when its title says so, else maintenance ("Planerat avbrott i Webcert").
+  // A planned word in the title alone ("… påverkar kommande bokningar") is weaker: then the
+  // title must itself name planned work ("Planerat underhåll").
+  if (!named && kind === 'disruption' && (status ?? weak) === 'planned') {
+    const titled = kindFromWords(bareTitle);
+    if (fromSignal || !status) kind = titled === 'release' ? 'release' : 'maintenance';
+    else if (titled === 'maintenance' || titled === 'release') kind = titled;
+  }
   if (!status && kind === 'disruption' && saysFixed(s.text)) status = 'resolved';
   if (!status && kind !== 'disruption' && saysCalledOff(s.text)) status = 'cancelled';
-  return { kind, status: status ?? defaultStatus(kind) };
+  return { kind, status: status ?? weak ?? defaultStatus(kind) };
 }
 
 /** Service names of one field: list items, else the text split on , ; newlines and "och". */

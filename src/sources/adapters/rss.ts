@@ -14,17 +14,29 @@ import { kindFromWords } from '../../domain/status-words.js';
 import type { Adapter, AdapterContext } from './types.js';
 
 type RawCategory = string | { _?: string; $?: { term?: string; label?: string } };
+/** A title as xml2js read it: a string, or an object when it has attributes (Atom's type) or child elements (xhtml). */
+type RawTitle = string | { _?: string; $?: { type?: string }; [child: string]: unknown };
 interface FeedItemExtra {
   categoryRaw?: RawCategory[];
+  titleRaw?: RawTitle[];
   id?: string;
   'content:encoded'?: string;
 }
 
 // One parser for the module: it holds no per-feed state between parseString calls.
-// `category` is copied raw because rss-parser leaves Atom's <category term> out.
+// `category` is copied raw because rss-parser leaves Atom's <category term> out; `title`
+// because rss-parser drops Atom's type="html" and hands over an xhtml title as an object.
 const parser = new Parser<Record<string, unknown>, FeedItemExtra>({
-  customFields: { item: [['category', 'categoryRaw', { keepArray: true }]] },
+  customFields: {
+    item: [
+      ['category', 'categoryRaw', { keepArray: true }],
+      ['title', 'titleRaw', { keepArray: true }],
+    ],
+  },
 });
+
+/** A tag, or an entity still escaped after XML decoding ("&lt;b&gt;", "&amp;ouml;"): the title is HTML. */
+const MARKUP = /<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>|&(?:[a-z][a-z0-9]{1,31}|#\d{1,7}|#x[0-9a-f]{1,6});/i;
 
 /** Sentences that may carry the end of an incident ("Felet åtgärdades 09.05", "Beräknas klart 12.00"). */
 const END_HINT = /åtgärd|löst|återställ|fungerar|klar|prognos|beräkna|avslut|till och med/iu;
@@ -47,7 +59,7 @@ async function parse(body: string, ctx: AdapterContext): Promise<ParseResult> {
   feed.items.forEach((it, i) => {
     const where = `rss: entry ${i + 1}`;
     try {
-      const title = norm(it.title);
+      const title = plainTitle(it);
       if (!title) {
         warnings.push(`${where} has no title; skipped`);
         return;
@@ -100,6 +112,33 @@ function descriptionLines(html: string): string[] {
   const $ = cheerio.load(`<div>${html}</div>`, null, false);
   $('script, style').remove();
   return textLines($.root().children());
+}
+
+/**
+ * The entry's title as plain text. Atom's type="html" and "xhtml" titles, and RSS titles
+ * carrying escaped markup ("&lt;b&gt;Störning&lt;/b&gt;"), are HTML: tags stripped, entities
+ * decoded, whitespace collapsed. A plain title with no tag or entity in it is kept as it is.
+ */
+export function plainTitle(it: { title?: unknown; titleRaw?: RawTitle[] }): string {
+  const raw = it.titleRaw?.[0];
+  const type = typeof raw === 'object' ? raw.$?.type?.toLowerCase() : undefined;
+  if (type === 'xhtml' && typeof raw === 'object') return norm(xmlText(raw));
+  const text = typeof it.title === 'string' ? it.title : typeof raw === 'string' ? raw : typeof raw === 'object' ? (raw._ ?? '') : '';
+  return type === 'html' || MARKUP.test(text) ? norm(descriptionLines(text).join(' ')) : norm(text);
+}
+
+/**
+ * The text of an element as xml2js read it (attributes under `$`, text under `_`). xml2js
+ * keeps text apart from child elements, so the order of mixed content is approximate.
+ */
+function xmlText(node: unknown): string {
+  if (typeof node === 'string') return node;
+  if (Array.isArray(node)) return node.map(xmlText).join(' ');
+  if (!node || typeof node !== 'object') return '';
+  return Object.entries(node)
+    .filter(([key]) => key !== '$')
+    .map(([, value]) => xmlText(value))
+    .join(' ');
 }
 
 function categoryTexts(it: FeedItem): string[] {
