@@ -22,6 +22,16 @@ describe('driftkoll CLI', () => {
     await server.close();
   });
 
+  it('parse decodes a saved page by its own charset declaration, as a fetched page is', async () => {
+    const file = fileURLToPath(new URL('../fixtures/pages/latin1.html', import.meta.url));
+    const r = await runCli(['parse', '--adapter', 'inera-driftstatus', '--file', file], { cwd: dir, env: NOW });
+    expect(r.code).toBe(0);
+    const [item] = JSON.parse(r.stdout) as { title: string; services: string[]; status: string }[];
+    expect(item).toMatchObject({ title: 'Störning i Nationell patientöversikt', services: ['npo'], status: 'ongoing' });
+    const missing = await runCli(['parse', '--adapter', 'rss', '--file', join(dir, 'nope.xml')], { cwd: dir, env: NOW });
+    expect([missing.code, missing.stderr.trim()]).toEqual([2, `driftkoll: cannot read ${join(dir, 'nope.xml')}: no such file`]);
+  });
+
   it('parse prints the three driftstatus items as JSON', async () => {
     const r = await runCli(['parse', '--adapter', 'inera-driftstatus', '--file', sample('inera/driftstatus.html')], { cwd: dir, env: NOW });
     expect(r.stderr).toBe('');

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  kindFromWords,
-  labelOf,
-  saysFixed,
-  splitLabelled,
-  statusFromWords,
-  stripStatusPrefix,
-} from '../../src/domain/status-words.js';
+import { kindFromWords, labelOf, saysFixed, splitLabelled, statusFromWords, stripStatusPrefix } from '../../src/domain/status-words.js';
 
 describe('stripStatusPrefix', () => {
   it.each([
@@ -80,7 +73,7 @@ describe('labels', () => {
   });
 });
 
-describe('other operators\' labels and status words (SOURCES.md)', () => {
+describe("other operators' labels and status words (SOURCES.md)", () => {
   it('reads Område as the service and Beräknat avslut as the end', () => {
     expect(labelOf('Område')).toBe('service');
     expect(labelOf('Beräknat avslut:')).toBe('end');

@@ -13,13 +13,28 @@ const future = (now = NOW): TimeContext => ({ now: at(now), prefer: 'future' });
 const past = (now = NOW): TimeContext => ({ now: at(now), prefer: 'past' });
 
 type Precision = TimeRange['precision'];
-interface Row { text: string; ctx: TimeContext; start: string | null; end: string | null; precision: Precision }
-const row = (text: string, ctx: TimeContext, start: string | null, end: string | null, precision: Precision): Row =>
-  ({ text, ctx, start, end, precision });
+interface Row {
+  text: string;
+  ctx: TimeContext;
+  start: string | null;
+  end: string | null;
+  precision: Precision;
+}
+const row = (text: string, ctx: TimeContext, start: string | null, end: string | null, precision: Precision): Row => ({
+  text,
+  ctx,
+  start,
+  end,
+  precision,
+});
 
 function check(r: Row): void {
   expect(parseTimeRange(r.text, r.ctx)).toEqual({
-    start: r.start, end: r.end, precision: r.precision, noForecast: false, unreadable: false,
+    start: r.start,
+    end: r.end,
+    precision: r.precision,
+    noForecast: false,
+    unreadable: false,
   });
 }
 
@@ -114,11 +129,29 @@ describe('parseTimeRange: weeks', () => {
 
 describe('parseTimeRange: night windows and DST', () => {
   it.each([
-    row('Natten mot torsdag 3 december 2026, kl. 22:00–02:00', future(), '2026-12-02T22:00:00+01:00', '2026-12-03T02:00:00+01:00', 'minute'),
+    row(
+      'Natten mot torsdag 3 december 2026, kl. 22:00–02:00',
+      future(),
+      '2026-12-02T22:00:00+01:00',
+      '2026-12-03T02:00:00+01:00',
+      'minute',
+    ),
     row('Natten mot söndag 25 oktober 2026, kl. 01:00–04:00', past(), '2026-10-25T01:00:00+02:00', '2026-10-25T04:00:00+01:00', 'minute'),
     row('Natten mot söndag 29 mars 2026, kl. 22:00–04:00', past(), '2026-03-28T22:00:00+01:00', '2026-03-29T04:00:00+02:00', 'minute'),
-    row('lördag 28 mars 2026 kl. 22.00 – söndag 29 mars kl. 04.00', past(), '2026-03-28T22:00:00+01:00', '2026-03-29T04:00:00+02:00', 'minute'),
-    row('24 oktober 2026 kl. 22.00 – 25 oktober 2026 kl. 04.00', past(), '2026-10-24T22:00:00+02:00', '2026-10-25T04:00:00+01:00', 'minute'),
+    row(
+      'lördag 28 mars 2026 kl. 22.00 – söndag 29 mars kl. 04.00',
+      past(),
+      '2026-03-28T22:00:00+01:00',
+      '2026-03-29T04:00:00+02:00',
+      'minute',
+    ),
+    row(
+      '24 oktober 2026 kl. 22.00 – 25 oktober 2026 kl. 04.00',
+      past(),
+      '2026-10-24T22:00:00+02:00',
+      '2026-10-25T04:00:00+01:00',
+      'minute',
+    ),
     row('2026-03-28 kl. 23.00 – 03.00', past(), '2026-03-28T23:00:00+01:00', '2026-03-29T03:00:00+02:00', 'minute'),
     // 02:30 does not exist on 29 March; luxon moves it forward an hour
     row('29 mars 2026 kl. 02.30', past(), '2026-03-29T03:30:00+02:00', null, 'minute'),
@@ -156,49 +189,131 @@ describe('parseTimeRange: strings from the sample pages, verbatim', () => {
     row('måndag 23 november 2026 kl. 16:45', past(), '2026-11-23T16:45:00+01:00', null, 'minute'),
     row('Senast uppdaterad: tisdag 24 november 2026 09:15', past(), '2026-11-24T09:15:00+01:00', null, 'minute'),
     // inera/kommande-atgarder.html
-    row('Natten mot torsdag 3 december 2026, kl. 22:00–02:00', future(), '2026-12-02T22:00:00+01:00', '2026-12-03T02:00:00+01:00', 'minute'),
+    row(
+      'Natten mot torsdag 3 december 2026, kl. 22:00–02:00',
+      future(),
+      '2026-12-02T22:00:00+01:00',
+      '2026-12-03T02:00:00+01:00',
+      'minute',
+    ),
     row('2026-12-08 kl. 07.30', future(), '2026-12-08T07:30:00+01:00', null, 'minute'),
     row('lördag 28 november 2026 kl. 18.00 - 23.00', future(), '2026-11-28T18:00:00+01:00', '2026-11-28T23:00:00+01:00', 'minute'),
     // inera/planeringskalendern.html
     row('Tisdag 8 december 2026, kl. 06.00–07.30', future(), '2026-12-08T06:00:00+01:00', '2026-12-08T07:30:00+01:00', 'minute'),
-    row('14–15 december 2026 (vecka 51). Exakt tid meddelas under Kommande åtgärder.', future(), '2026-12-14T00:00:00+01:00', '2026-12-16T00:00:00+01:00', 'day'),
+    row(
+      '14–15 december 2026 (vecka 51). Exakt tid meddelas under Kommande åtgärder.',
+      future(),
+      '2026-12-14T00:00:00+01:00',
+      '2026-12-16T00:00:00+01:00',
+      'day',
+    ),
     row('Release Pascal, vecka 51', future(), '2026-12-14T00:00:00+01:00', '2026-12-21T00:00:00+01:00', 'week'),
     row('Vecka 3 2027', future(), '2027-01-18T00:00:00+01:00', '2027-01-25T00:00:00+01:00', 'week'),
     // ehm/driftinformation-*.xml descriptions
-    row('Servicefönster torsdag 3 december 2026 kl 23.00 till senast 07.00. Under tiden kan e-recept inte hämtas på apotek.',
-      future(), '2026-12-03T23:00:00+01:00', '2026-12-04T07:00:00+01:00', 'minute'),
-    row('Sedan 07.20 idag svarar tjänsten långsamt. Felsökning pågår.', past('2026-11-24T07:45:00+01:00'),
-      '2026-11-24T07:20:00+01:00', null, 'minute'),
-    row('Sedan 07.20 svarade tjänsten långsamt. Felet åtgärdades 09.05 och tjänsten fungerar normalt.',
-      past('2026-11-24T09:10:00+01:00'), '2026-11-24T07:20:00+01:00', '2026-11-24T09:05:00+01:00', 'minute'),
+    row(
+      'Servicefönster torsdag 3 december 2026 kl 23.00 till senast 07.00. Under tiden kan e-recept inte hämtas på apotek.',
+      future(),
+      '2026-12-03T23:00:00+01:00',
+      '2026-12-04T07:00:00+01:00',
+      'minute',
+    ),
+    row(
+      'Sedan 07.20 idag svarar tjänsten långsamt. Felsökning pågår.',
+      past('2026-11-24T07:45:00+01:00'),
+      '2026-11-24T07:20:00+01:00',
+      null,
+      'minute',
+    ),
+    row(
+      'Sedan 07.20 svarade tjänsten långsamt. Felet åtgärdades 09.05 och tjänsten fungerar normalt.',
+      past('2026-11-24T09:10:00+01:00'),
+      '2026-11-24T07:20:00+01:00',
+      '2026-11-24T09:05:00+01:00',
+      'minute',
+    ),
   ])('$text', check);
 });
 
 describe('parseTimeRange: dates and ranges in running text', () => {
   it.each([
     // Inera's maintenance notice for Intygstjänster, verbatim; 13 June 2024 was a Thursday.
-    row('Torsdagen den 13 juni mellan kl. 07:00 - 08:00 görs tekniskt underhåll av Intygstjänster',
-      future('2024-06-01T12:00:00+02:00'), '2024-06-13T07:00:00+02:00', '2024-06-13T08:00:00+02:00', 'minute'),
-    row('Torsdagen den 3 december mellan kl. 07:00 - 08:00 görs tekniskt underhåll av Intygstjänster.', future(),
-      '2026-12-03T07:00:00+01:00', '2026-12-03T08:00:00+01:00', 'minute'),
-    row('Tisdagen den 8 december mellan 07.00 och 08.00 uppgraderas Webcert.', future(),
-      '2026-12-08T07:00:00+01:00', '2026-12-08T08:00:00+01:00', 'minute'),
-    row('Den 13 juni mellan kl. 07:00 och kl. 08:00 görs underhåll.', future('2024-06-01T12:00:00+02:00'),
-      '2024-06-13T07:00:00+02:00', '2024-06-13T08:00:00+02:00', 'minute'),
-    row('Måndagen den 14 december kl 23.00 till senast 07.00 genomförs ett servicefönster i NPÖ.', future(),
-      '2026-12-14T23:00:00+01:00', '2026-12-15T07:00:00+01:00', 'minute'),
-    row('Söndagen den 13 december, mellan klockan 07.00 och 09.00, uppdateras Pascal.', future(),
-      '2026-12-13T07:00:00+01:00', '2026-12-13T09:00:00+01:00', 'minute'),
-    row('Från kl. 22.00 den 8 december till kl. 02.00 den 9 december pågår underhåll av NPÖ.', future(),
-      '2026-12-08T22:00:00+01:00', '2026-12-09T02:00:00+01:00', 'minute'),
-    row('Intygstjänster uppdateras till version 7.4.1 torsdagen den 10 december mellan kl. 07:00 - 08:00.', future(),
-      '2026-12-10T07:00:00+01:00', '2026-12-10T08:00:00+01:00', 'minute'),
-    row('Tekniskt underhåll görs onsdagen den 9 december 2026 mellan klockan 21.00 och 23.30. Under tiden går det inte att logga in. Nästa uppdatering sker kl 10.00.',
-      future(), '2026-12-09T21:00:00+01:00', '2026-12-09T23:30:00+01:00', 'minute'),
-    row('Onsdag 9 december 2026 mellan kl. 22:00 och 24:00 görs underhåll.', future(),
-      '2026-12-09T22:00:00+01:00', '2026-12-10T00:00:00+01:00', 'minute'),
-    row('Natten mot tisdag 8 december, kl. 23.00 till senast 04.00, uppgraderas Pascal till en ny version.', future(),
-      '2026-12-07T23:00:00+01:00', '2026-12-08T04:00:00+01:00', 'minute'),
+    row(
+      'Torsdagen den 13 juni mellan kl. 07:00 - 08:00 görs tekniskt underhåll av Intygstjänster',
+      future('2024-06-01T12:00:00+02:00'),
+      '2024-06-13T07:00:00+02:00',
+      '2024-06-13T08:00:00+02:00',
+      'minute',
+    ),
+    row(
+      'Torsdagen den 3 december mellan kl. 07:00 - 08:00 görs tekniskt underhåll av Intygstjänster.',
+      future(),
+      '2026-12-03T07:00:00+01:00',
+      '2026-12-03T08:00:00+01:00',
+      'minute',
+    ),
+    row(
+      'Tisdagen den 8 december mellan 07.00 och 08.00 uppgraderas Webcert.',
+      future(),
+      '2026-12-08T07:00:00+01:00',
+      '2026-12-08T08:00:00+01:00',
+      'minute',
+    ),
+    row(
+      'Den 13 juni mellan kl. 07:00 och kl. 08:00 görs underhåll.',
+      future('2024-06-01T12:00:00+02:00'),
+      '2024-06-13T07:00:00+02:00',
+      '2024-06-13T08:00:00+02:00',
+      'minute',
+    ),
+    row(
+      'Måndagen den 14 december kl 23.00 till senast 07.00 genomförs ett servicefönster i NPÖ.',
+      future(),
+      '2026-12-14T23:00:00+01:00',
+      '2026-12-15T07:00:00+01:00',
+      'minute',
+    ),
+    row(
+      'Söndagen den 13 december, mellan klockan 07.00 och 09.00, uppdateras Pascal.',
+      future(),
+      '2026-12-13T07:00:00+01:00',
+      '2026-12-13T09:00:00+01:00',
+      'minute',
+    ),
+    row(
+      'Från kl. 22.00 den 8 december till kl. 02.00 den 9 december pågår underhåll av NPÖ.',
+      future(),
+      '2026-12-08T22:00:00+01:00',
+      '2026-12-09T02:00:00+01:00',
+      'minute',
+    ),
+    row(
+      'Intygstjänster uppdateras till version 7.4.1 torsdagen den 10 december mellan kl. 07:00 - 08:00.',
+      future(),
+      '2026-12-10T07:00:00+01:00',
+      '2026-12-10T08:00:00+01:00',
+      'minute',
+    ),
+    row(
+      'Tekniskt underhåll görs onsdagen den 9 december 2026 mellan klockan 21.00 och 23.30. Under tiden går det inte att logga in. Nästa uppdatering sker kl 10.00.',
+      future(),
+      '2026-12-09T21:00:00+01:00',
+      '2026-12-09T23:30:00+01:00',
+      'minute',
+    ),
+    row(
+      'Onsdag 9 december 2026 mellan kl. 22:00 och 24:00 görs underhåll.',
+      future(),
+      '2026-12-09T22:00:00+01:00',
+      '2026-12-10T00:00:00+01:00',
+      'minute',
+    ),
+    row(
+      'Natten mot tisdag 8 december, kl. 23.00 till senast 04.00, uppgraderas Pascal till en ny version.',
+      future(),
+      '2026-12-07T23:00:00+01:00',
+      '2026-12-08T04:00:00+01:00',
+      'minute',
+    ),
   ])('$text', check);
 });
 
@@ -216,21 +331,35 @@ describe('mentionsDate', () => {
 
 describe('parseTimeRange: sentences with stray times', () => {
   it.each([
-    row('Uppdaterad 09:15. Servicefönster 8 december 2026 kl. 22.00–02.00.', future(),
-      '2026-12-08T22:00:00+01:00', '2026-12-09T02:00:00+01:00', 'minute'),
-    row('Servicefönster 8 december 2026. Uppdaterad 09:15.', future(),
-      '2026-12-08T00:00:00+01:00', '2026-12-09T00:00:00+01:00', 'day'),
+    row(
+      'Uppdaterad 09:15. Servicefönster 8 december 2026 kl. 22.00–02.00.',
+      future(),
+      '2026-12-08T22:00:00+01:00',
+      '2026-12-09T02:00:00+01:00',
+      'minute',
+    ),
+    row('Servicefönster 8 december 2026. Uppdaterad 09:15.', future(), '2026-12-08T00:00:00+01:00', '2026-12-09T00:00:00+01:00', 'day'),
     row('kl 23.00 till 07.00 den 3 december 2026', future(), '2026-12-03T23:00:00+01:00', '2026-12-04T07:00:00+01:00', 'minute'),
-    row('Start 2026-12-08 kl. 06.00 Slut 2026-12-08 kl. 07.30', future(),
-      '2026-12-08T06:00:00+01:00', '2026-12-08T07:30:00+01:00', 'minute'),
+    row(
+      'Start 2026-12-08 kl. 06.00 Slut 2026-12-08 kl. 07.30',
+      future(),
+      '2026-12-08T06:00:00+01:00',
+      '2026-12-08T07:30:00+01:00',
+      'minute',
+    ),
   ])('$text', check);
 });
 
 describe('parseTimeRange: end-only sentences', () => {
   it.each([
     row('Felet åtgärdades 09.05', past('2026-11-24T09:10:00+01:00'), null, '2026-11-24T09:05:00+01:00', 'minute'),
-    row('Start 24 november 2026 kl. 08.40 Slut 24 november 2026 kl. 10.00', past(),
-      '2026-11-24T08:40:00+01:00', '2026-11-24T10:00:00+01:00', 'minute'),
+    row(
+      'Start 24 november 2026 kl. 08.40 Slut 24 november 2026 kl. 10.00',
+      past(),
+      '2026-11-24T08:40:00+01:00',
+      '2026-11-24T10:00:00+01:00',
+      'minute',
+    ),
   ])('$text', check);
 });
 
@@ -241,7 +370,11 @@ describe('parseTimeRange: no forecast', () => {
   });
   it('keeps a start read from the same text', () => {
     expect(parseTimeRange('Sedan 07.20 idag. Prognos saknas.', past())).toEqual({
-      start: '2026-11-24T07:20:00+01:00', end: null, precision: 'minute', noForecast: true, unreadable: false,
+      start: '2026-11-24T07:20:00+01:00',
+      end: null,
+      precision: 'minute',
+      noForecast: true,
+      unreadable: false,
     });
   });
 });
@@ -249,9 +382,22 @@ describe('parseTimeRange: no forecast', () => {
 describe('parseTimeRange: unreadable', () => {
   const UNREADABLE = { start: null, end: null, precision: null, noForecast: false, unreadable: true };
   it.each([
-    '', 'Exakt tid meddelas senare', 'Nytt datum meddelas senare.', 'Release 1177 inkorg 2026.4', '8.12',
-    'version 10.12 släpps', 'API v2', 'December 2026', 'Tjänst 1177 journal', 'Prio 1', 'torsdag',
-    '31 november 2026', 'vecka 53 2027', 'kl. 25.00', '10.000 användare', '1-2 timmar',
+    '',
+    'Exakt tid meddelas senare',
+    'Nytt datum meddelas senare.',
+    'Release 1177 inkorg 2026.4',
+    '8.12',
+    'version 10.12 släpps',
+    'API v2',
+    'December 2026',
+    'Tjänst 1177 journal',
+    'Prio 1',
+    'torsdag',
+    '31 november 2026',
+    'vecka 53 2027',
+    'kl. 25.00',
+    '10.000 användare',
+    '1-2 timmar',
   ])('%j', (text) => {
     expect(parseTimeRange(text, future())).toEqual(UNREADABLE);
   });
@@ -281,13 +427,21 @@ describe('parseEndTime', () => {
 
   it('reads "Prognos saknas" as no forecast', () => {
     expect(parseEndTime('Prognos saknas', '2026-11-24T08:40:00+01:00', past())).toEqual({
-      start: null, end: null, precision: null, noForecast: true, unreadable: false,
+      start: null,
+      end: null,
+      precision: null,
+      noForecast: true,
+      unreadable: false,
     });
   });
 
   it('never invents an end', () => {
     expect(parseEndTime('Meddelas senare', '2026-11-24T08:40:00+01:00', past())).toEqual({
-      start: null, end: null, precision: null, noForecast: false, unreadable: true,
+      start: null,
+      end: null,
+      precision: null,
+      noForecast: false,
+      unreadable: true,
     });
   });
 });

@@ -45,7 +45,10 @@ describe('decodeBody', () => {
   });
 
   it('decodes a meta http-equiv Content-Type declaration', () => {
-    const page = Buffer.from('<html><head><meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1"></head><body>Åtgärdad</body></html>', 'latin1');
+    const page = Buffer.from(
+      '<html><head><meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1"></head><body>Åtgärdad</body></html>',
+      'latin1',
+    );
     expect(decodeBody(page, null)).toEqual({
       text: '<html><head><meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1"></head><body>Åtgärdad</body></html>',
       charset: 'windows-1252',

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../../domain/errors.js';
 import { changeJson, eventJson, itemJson, sourceJson } from '../../domain/present.js';
 import { ADAPTER_NAMES, getAdapter } from '../../sources/adapters/index.js';
+import { decodeBody } from '../../sources/fetch.js';
 import { keyItems } from '../../sources/identity.js';
 import { pollSources } from '../../sources/poll.js';
 import { listChanges } from '../../store/changes.repo.js';
@@ -15,12 +16,17 @@ import type { GlobalOptions } from '../options.js';
 export async function parseCommand(opts: GlobalOptions & { adapter: string; file: string; url?: string }): Promise<number> {
   const adapter = getAdapter(opts.adapter);
   if (!adapter) throw new UsageError(`unknown adapter "${opts.adapter}"; known: ${ADAPTER_NAMES.join(', ')}`);
-  let body: string;
+  let raw: Buffer;
   try {
-    body = readFileSync(opts.file, 'utf8');
+    raw = readFileSync(opts.file);
   } catch (cause) {
-    throw new UsageError(`cannot read ${opts.file}: ${(cause as Error).message}`);
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      `cannot read ${opts.file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'unreadable')}`,
+    );
   }
+  // Decoded by the page's own declaration (BOM, <meta charset>, XML declaration), exactly as a fetched page is.
+  const body = decodeBody(raw, null).text;
   const ctx = baseContext(opts);
   const configured = ctx.config.sources.find((s) => s.adapter === opts.adapter);
   const url = opts.url ?? configured?.url ?? 'https://www.inera.se/';

@@ -159,7 +159,7 @@ function splitOnOch(part: string, catalogue: Catalogue): string[] {
   // A joined name must match without its "(ABBR)": "NPÖ och Intygstjänster (Webcert)" is two names.
   const isName = (joined: string) => !!catalogue.match(joined.replace(/\s*\([^()]*\)\s*$/u, ''));
   const out: string[] = [];
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     let j = tokens.length;
     while (j > i + 1 && !isName(tokens.slice(i, j).join(' och '))) j--;
     out.push(tokens.slice(i, j).join(' och '));
@@ -221,9 +221,7 @@ function readFieldTimes(raw: RawItem, tctx: TimeContext) {
     texts.push(endF.text);
     const iso = zonedIso(endF.datetime);
     const text = endF.text || endF.datetime || '';
-    const r = iso
-      ? { ...UNREAD, end: iso, unreadable: false }
-      : safeTime(() => parseEndTime(text, start, tctx), text, warnings);
+    const r = iso ? { ...UNREAD, end: iso, unreadable: false } : safeTime(() => parseEndTime(text, start, tctx), text, warnings);
     if (r.end || r.noForecast) end = r.end;
   }
   if (!startF && !timeF && !endF && raw.fallbackTime) {

@@ -62,13 +62,7 @@ describe('inera-kommande-atgarder', () => {
         kind: 'maintenance',
         status: 'planned',
         title: 'Servicefönster i flera tjänster',
-        services: [
-          'stod-och-behandling',
-          'npo',
-          'unknown:nya-remisstjansten',
-          'unknown:lakemedels-o-tjansten-lot',
-          '1177-journal',
-        ],
+        services: ['stod-och-behandling', 'npo', 'unknown:nya-remisstjansten', 'unknown:lakemedels-o-tjansten-lot', '1177-journal'],
         start: '2026-12-08T06:00:00+01:00',
         end: '2026-12-08T07:30:00+01:00',
         url: null,
@@ -93,7 +87,8 @@ describe('inera-kommande-atgarder', () => {
   });
 
   it('recognises "Det finns inga kommande åtgärder"', async () => {
-    const body = '<!DOCTYPE html><html><body><main><h1>Kommande åtgärder</h1><p>Det finns inga kommande åtgärder just nu.</p></main></body></html>';
+    const body =
+      '<!DOCTYPE html><html><body><main><h1>Kommande åtgärder</h1><p>Det finns inga kommande åtgärder just nu.</p></main></body></html>';
     expect(await parse(body)).toEqual({ items: [], saysEmpty: true, warnings: [] });
   });
 });

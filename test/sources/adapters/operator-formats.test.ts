@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ParsedItem } from '../../../src/domain/types.js';
-import { itemKey } from '../../../src/sources/identity.js';
+import { keyItems } from '../../../src/sources/identity.js';
 import { fixture, parseWith } from './helpers.js';
 
 const DRIFT = 'https://www.inera.se/driftstatus/';
@@ -82,7 +82,7 @@ describe('operator labels: Område, Beräknat avslut, Akut, Enligt plan, Avsluta
     const [first] = (await parseWith('inera-driftstatus', body.replace('Uppdatering 2: ', ''), DRIFT)).items;
     const [followUp] = (await parseWith('inera-driftstatus', body, DRIFT)).items;
     // By content, not by the detail link both share.
-    const key = (item: ParsedItem) => itemKey({ ...item, url: null }, { trustGuid: false });
+    const key = (item: ParsedItem) => keyItems([{ ...item, url: null }], { trustGuid: false })[0]!.fields.key;
     expect(followUp!.title).not.toBe(first!.title);
     expect(key(followUp!)).toBe(key(first!));
   });
@@ -226,7 +226,7 @@ describe('times in prose, for items with no labels at all', () => {
     ]);
   });
 
-  it('finds a notice under a bare heading, leaving the page\'s other sections out', async () => {
+  it("finds a notice under a bare heading, leaving the page's other sections out", async () => {
     const expected: ParsedItem = {
       ...base,
       kind: 'maintenance',
