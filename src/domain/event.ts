@@ -3,40 +3,26 @@
  * is one recorded step in its history. Every instant here is UTC ISO 8601
  * (2026-11-24T08:30:00.000Z), so instants compare as strings; people see Stockholm time.
  */
-import type { ChangeType, Kind, Status } from './types.js';
+import type { ChangeType, ParsedItem } from './types.js';
 
-export interface Event {
-  id: number;
-  sourceId: string;
+/**
+ * The fields an item carries into its event: what the parser read (times now in their
+ * stored UTC form) with the key that identifies it within its source.
+ */
+export type EventFields = Omit<ParsedItem, 'unknownServices'> & {
   /** Identity within the source: `url:…`, `guid:…` or `content:…` (see sources/identity.ts). */
   key: string;
-  kind: Kind;
-  status: Status;
-  /** Title as published, status prefix included. */
-  title: string;
-  /** Catalogue ids; unknown names as `unknown:<slug>`. */
-  services: string[];
-  start: string | null;
-  /** Exclusive end, or null when open or unknown. */
-  end: string | null;
-  url: string | null;
-  impact: string | null;
-  /** The raw time text as the source wrote it. */
-  timeText: string | null;
-  details: string | null;
-  guid: string | null;
+};
+
+export interface Event extends EventFields {
+  id: number;
+  sourceId: string;
   firstSeenAt: string;
   lastSeenAt: string;
   /** Consecutive healthy polls that did not list the item. */
   missingPolls: number;
   vanishedAt: string | null;
 }
-
-/** The fields an item carries into its event. */
-export type EventFields = Pick<
-  Event,
-  'key' | 'kind' | 'status' | 'title' | 'services' | 'start' | 'end' | 'url' | 'impact' | 'timeText' | 'details' | 'guid'
->;
 
 /** One step in an event's history. `before`/`after` hold the changed fields' values. */
 export interface Change {
