@@ -162,7 +162,7 @@ export function resendCommand(opts: GlobalOptions & { message: string; to?: stri
   const id = outboxId(opts.message, 'resend --message');
   if (!opts.reason?.trim()) throw new UsageError('resend needs --reason TEXT (it is logged with the copy)');
   return withDelivery(opts, async (deps) => {
-    const newId = await resendMessage(deps, { messageId: id, to: opts.to, reason: opts.reason!, requestedBy: opts.by ?? safeUser() });
+    const newId = await resendMessage(deps, { outboxId: id, to: opts.to, reason: opts.reason!, requestedBy: opts.by ?? safeUser() });
     process.stdout.write(`resend: message ${newId} enqueued as a copy of ${id}\n`);
   });
 }
