@@ -24,7 +24,7 @@ const cases: [string, MessageData, string][] = [
   ['digest-full', f.digestFull, 'Driftläget för e-tjänster tisdag 24 november'],
   ['digest-empty', f.digestEmpty, 'Veckans driftläge för e-tjänster, vecka 48'],
   ['alert-one', f.alertOne, 'Störning i 1177 journal sedan kl. 08.40'],
-  ['alert-several', f.alertSeveral, '7 ändringar i driftläget: Störning i 1177 journal med flera'],
+  ['alert-several', f.alertSeveral, '8 ändringar i driftläget: Störning i 1177 journal med flera'],
   ['reminder-resend', f.reminder, 'Påminnelse: Servicefönster i Nationella tjänsteplattformen torsdag 3 december kl. 22.00–02.00'],
 ];
 

@@ -6,6 +6,7 @@ import { notifyPending } from '../../notify/alerts.js';
 import { planDigests, sendDigests } from '../../notify/digests.js';
 import { sendReminders } from '../../notify/reminders.js';
 import { resendMessage } from '../../notify/resend.js';
+import { renderContext } from '../../notify/compose.js';
 import { hasUnit } from '../../store/directory.repo.js';
 import { messageDetailJson, messageJson } from '../../domain/present.js';
 import type { MessageKind, MessageStatus } from '../../domain/message.js';
@@ -59,11 +60,7 @@ export async function digestCommand(opts: GlobalOptions & { send?: boolean; admi
     const plan = planDigests(ctx, { unitId: opts.administration });
     const rows = [];
     for (const p of plan) {
-      const rendered = await ctx.renderer.render(p.data, {
-        now: ctx.clock.now(),
-        sender: ctx.config.sender,
-        serviceName: (id) => ctx.catalogue.nameOf(id),
-      });
+      const rendered = await ctx.renderer.render(p.data, renderContext(ctx));
       rows.push({
         to: p.recipient.email,
         cadence: p.recipient.cadence,
