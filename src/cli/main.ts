@@ -92,7 +92,9 @@ function program(): Command {
     .option('--json', 'as JSON')
     .action(async function (this: Command, id: string) {
       const mod = await delivery();
-      process.exitCode = mod.outboxShowCommand({ ...cli.opts<{ config?: string }>(), ...this.opts<{ json?: boolean }>(), id });
+      // commander gives `--json` after `show ID` to the parent command, which has one too.
+      const json = this.opts<{ json?: boolean }>().json ?? outbox.opts<{ json?: boolean }>().json;
+      process.exitCode = mod.outboxShowCommand({ ...cli.opts<{ config?: string }>(), json, id });
     });
   cli
     .command('deliver')

@@ -54,7 +54,14 @@ const ACCESS_CODES: Record<string, string> = {
   SQLITE_FULL: 'the disk is full',
   SQLITE_NOTADB: 'the file is not an SQLite database',
   SQLITE_CORRUPT: 'the file is damaged',
+  ENOENT: 'the folder cannot be created',
+  EEXIST: 'a part of the path is a file, not a folder',
 };
+
+/** What to check when the file is there but is not a usable database. */
+const CONTENT_HINT = "check that DRIFTKOLL_DB or `database:` in the config points at driftkoll's database, or restore one from a backup";
+const ACCESS_HINT =
+  'check that the user running driftkoll can read and write the file and its folder (SQLite writes -wal and -shm files beside it), and that the file system is not read-only';
 
 /** One operator line for a database that cannot be opened, created or written. */
 function openError(path: string, cause: unknown): ConfigError {
@@ -64,10 +71,8 @@ function openError(path: string, cause: unknown): ConfigError {
     // A failed migration or similar: not about access, so the original error says more.
     return new ConfigError(`the database ${path} could not be opened and migrated`, { cause });
   }
-  return new ConfigError(`cannot open the database ${path}: ${known}`, {
-    cause,
-    hint: 'check that the user running driftkoll can read and write the file and its folder (SQLite writes -wal and -shm files beside it), and that the file system is not read-only',
-  });
+  const content = code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT';
+  return new ConfigError(`cannot open the database ${path}: ${known}`, { cause, hint: content ? CONTENT_HINT : ACCESS_HINT });
 }
 
 interface Migration {
