@@ -37,7 +37,8 @@ function message(key: string, to: string, kind: NewMessage['kind'], at: string):
   };
 }
 
-describe('admin commands', () => {
+// Each test spawns the CLI a dozen times; on a busy 2-core runner that can pass the default 30 s.
+describe('admin commands', { timeout: 90_000 }, () => {
   let dir: string;
   let smtp: TestSmtp;
   let env: Record<string, string>;
@@ -148,9 +149,19 @@ describe('admin commands', () => {
       enqueue(db, message('reminder:c', 'c@regionuppsala.example', 'reminder', '2026-11-25T08:00:00.000Z')).id,
     ];
     db.close();
-    const first = await cli(['deliver']);
+    const first = await cli(['deliver'], { LOG_LEVEL: 'info', LOG_FORMAT: 'json' });
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toBe('delivered: 2 sent, 0 to retry, 0 failed\n');
+    // Stable log fields: the outbox row is outboxId, the Message-ID header is messageId.
+    const sentLines = first.stderr
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg === 'mail sent');
+    expect(sentLines.map((l) => [l.outboxId, l.messageId])).toEqual([
+      [ids[0], '<alerta@regionuppsala.example>'],
+      [ids[1], '<digestb@regionuppsala.example>'],
+    ]);
     expect(smtp.received.map((m) => m.envelope.to[0]).sort()).toEqual(['a@regionuppsala.example', 'b@regionuppsala.example']);
 
     smtp.rejectRecipient('c@regionuppsala.example');

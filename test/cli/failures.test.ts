@@ -21,7 +21,7 @@ function oneLine(r: CliResult, code: number): string {
   return lines[0]!;
 }
 
-describe('failures that explain themselves', () => {
+describe('failures that explain themselves', { timeout: 60_000 }, () => {
   let dir: string;
   const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: dir, env });
 
