@@ -33,7 +33,7 @@ BEGIN
       ELSE NEW.next_attempt_at
     END, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     NEW.attempts,
-    CASE WHEN NEW.status = 'sent' THEN NULL ELSE NEW.last_error END
+    CASE WHEN NEW.status IN ('queued', 'failed') THEN NEW.last_error END
   );
 END;
 

@@ -87,12 +87,18 @@ export interface MailView {
 export const INERA_STATUS_URL = 'https://www.inera.se/driftstatus/';
 const INERA: MailSource = { id: 'inera', name: 'Inera', url: INERA_STATUS_URL };
 
-/** The source that published an event, as configured; one no longer configured is named by its id (Inera's by Inera). */
-function sourceOf(sourceId: string, ctx: RenderContext): MailSource {
+/**
+ * The source that published an event, as configured. One no longer configured is named the
+ * way config names a source without a name: Inera for Inera's pages, else the host of the
+ * event's own link, else its id.
+ */
+function sourceOf(e: Pick<MailEvent, 'sourceId' | 'url'>, ctx: RenderContext): MailSource {
   if (!ctx.sources) return INERA;
-  const found = ctx.sources.find((s) => s.id === sourceId);
+  const found = ctx.sources.find((s) => s.id === e.sourceId);
   if (found) return found;
-  return sourceId.startsWith('inera') ? { ...INERA, id: sourceId } : { id: sourceId, name: sourceId, url: null };
+  if (e.sourceId.startsWith('inera')) return { ...INERA, id: e.sourceId };
+  const link = httpUrlOrNull(e.url);
+  return { id: e.sourceId, name: link ? new URL(link).hostname.replace(/^www\./, '') : e.sourceId, url: null };
 }
 const SUBJECT_MAX = 150;
 
@@ -186,7 +192,7 @@ function changeWords(item: AlertItem, ctx: RenderContext): string {
     cancelled: () => agree(e.kind, 'Inställd', 'Inställt'),
     rescheduled: () => moved(e, before, now),
     reappeared: () => 'Listas igen',
-    vanished: () => `${sourceOf(e.sourceId, ctx).name} listar inte längre ${NOUNS[e.kind].definite}`,
+    vanished: () => `${sourceOf(e, ctx).name} listar inte längre ${NOUNS[e.kind].definite}`,
   };
   return words[change]();
 }
@@ -195,7 +201,7 @@ function changeWords(item: AlertItem, ctx: RenderContext): string {
 export function eventView(e: MailEvent, ctx: RenderContext, change: string | null = null, vanished = false): MailEventView {
   const title = plainTitle(e.title);
   const names = serviceNames(e, ctx);
-  const source = sourceOf(e.sourceId, ctx);
+  const source = sourceOf(e, ctx);
   const ongoingDisruption = e.kind === 'disruption' && e.status === 'ongoing';
   let when: MailEventView['when'] = null;
   if (e.start) when = { label: 'När', text: ongoingDisruption ? formatSince(e.start, ctx.now) : formatWhen(e.start, e.end, ctx.now) };
@@ -286,7 +292,7 @@ function eventsOf(data: MessageData): MailEvent[] {
 function footerSources(data: MessageData, ctx: RenderContext): MailView['footer']['sources'] {
   const used: MailSource[] = [];
   for (const e of eventsOf(data)) {
-    const s = sourceOf(e.sourceId, ctx);
+    const s = sourceOf(e, ctx);
     if (!used.some((u) => u.name === s.name)) used.push(s);
   }
   const list = used.length ? used : ctx.sources?.length ? dedupeByName(ctx.sources) : [INERA];
@@ -410,7 +416,7 @@ export function reminderView(d: ReminderData, ctx: RenderContext): MailView {
     subject: subjectLine(heading),
     preview: e.impact ? oneLine(e.impact) : heading,
     heading,
-    intro: [`${sourceOf(e.sourceId, ctx).name} har planerat ${what} som berör dina tjänster.`],
+    intro: [`${sourceOf(e, ctx).name} har planerat ${what} som berör dina tjänster.`],
     sections: [{ heading: null, level: 2, events: [eventView(e, ctx)] }],
     empty: null,
     ...frame(d, ctx, whyView(d.reasons, d.reasons.length === 0)),

@@ -63,6 +63,29 @@ describe('golden mails', () => {
   });
 });
 
+describe('each event names its own source', () => {
+  const plain = (text: string) => text.replace(/\s+/g, ' ');
+
+  it("says E-hälsomyndigheten for its items and Inera for Inera's, in the text and the footer", async () => {
+    const m = await renderer.render({ ...f.alertOne, items: [{ event: f.nllSlow, change: 'vanished' }] }, f.ctx);
+    const text = plain(m.text);
+    expect(text).toContain('E-hälsomyndigheten listar inte längre störningen');
+    expect(text).toContain('Läs mer hos E-hälsomyndigheten om Nationella läkemedelslistan svarar långsamt');
+    expect(text).toContain('Källa: E-hälsomyndigheten <https://status.example.se/driftinformation>');
+    expect(text).not.toContain('Inera');
+    expect(m.html).toContain('Källa: <a href="https://status.example.se/driftinformation"');
+  });
+
+  it("names a source no longer configured by its link's host, and assumes Inera without a source list", async () => {
+    const gone = f.event({ ...f.nllSlow, id: 900, sourceId: 'removed-feed', url: 'https://www.ehalsomyndigheten.se/drift/1' });
+    const removed = plain((await renderer.render({ ...f.alertOne, items: [{ event: gone, change: 'created' }] }, f.ctx)).text);
+    expect(removed).toContain('Läs mer hos ehalsomyndigheten.se om');
+    const legacy = plain((await renderer.render(f.alertOne, { ...f.ctx, sources: undefined })).text);
+    expect(legacy).toContain('Läs mer hos Inera om');
+    expect(legacy).toContain('Källa: Inera <https://www.inera.se/driftstatus/>');
+  });
+});
+
 describe('scraped text is data', () => {
   const script = f.event({
     kind: 'disruption',
