@@ -2,8 +2,8 @@
  * Failures that explain themselves: each exits with its code and says one line on stderr that
  * names what to fix, never a library's raw words. The built CLI as a process, real files.
  */
-import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,17 +98,41 @@ describe('failures that explain themselves', { timeout: 60_000 }, () => {
     );
   });
 
-  it.skipIf(process.getuid?.() === 0)('a database folder the user cannot write names the path and what to check', async () => {
-    const locked = join(dir, 'locked');
-    mkdirSync(locked);
-    chmodSync(locked, 0o500);
+  const isRoot = process.getuid?.() === 0;
+  const runuser = ['/usr/sbin/runuser', '/sbin/runuser'].find((p) => existsSync(p));
+  it.skipIf(isRoot && !runuser)('a database its user cannot write names the path and what to check', async () => {
+    // Root may write anything, so as root the CLI runs as `nobody` on root's files; otherwise the folder is made read-only.
+    const asRoot = isRoot;
+    const shared = mkdtempSync(join(tmpdir(), 'driftkoll-readonly-'));
+    const path = join(shared, 'd.db');
     try {
-      const r = await cli(['poll'], { DRIFTKOLL_DB: join(locked, 'd.db') });
+      expect(
+        (
+          await runCli(['subscribe', '--email', 'a@regionuppsala.example', '--services', 'npo'], {
+            cwd: shared,
+            env: { DRIFTKOLL_DB: path },
+          })
+        ).code,
+      ).toBe(0);
+      chmodSync(shared, asRoot ? 0o755 : 0o555);
+      const args = [CLI, 'subscriptions'];
+      const r = await new Promise<CliResult>((resolve) => {
+        const [cmd, argv] = asRoot ? [runuser!, ['-u', 'nobody', '--', process.execPath, ...args]] : [process.execPath, args];
+        execFile(
+          cmd,
+          argv,
+          { cwd: shared, env: { PATH: process.env.PATH ?? '', DRIFTKOLL_DB: path, LOG_LEVEL: 'warn' } },
+          (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+        );
+      });
       expect(oneLine(r, 2)).toMatch(
-        new RegExp(`^driftkoll: cannot open the database ${join(locked, 'd.db')}: .*check that the user running driftkoll`),
+        new RegExp(
+          `^driftkoll: cannot open the database ${path}: the (folder|file or its folder) is read-only: .*\\(check that the user running driftkoll can read and write the file and its folder`,
+        ),
       );
     } finally {
-      chmodSync(locked, 0o700);
+      chmodSync(shared, 0o700);
+      rmSync(shared, { recursive: true, force: true });
     }
   });
 
