@@ -147,6 +147,7 @@ describe('admin commands', { timeout: 90_000 }, () => {
       enqueue(db, message('digest:b', 'b@regionuppsala.example', 'digest', '2026-11-24T08:01:00.000Z')).id,
       // Not due until tomorrow: deliver leaves it.
       enqueue(db, message('reminder:c', 'c@regionuppsala.example', 'reminder', '2026-11-25T08:00:00.000Z')).id,
+      enqueue(db, message('alert:d', 'd@regionuppsala.example', 'alert', '2026-11-25T08:00:00.000Z')).id,
     ];
     db.close();
     const first = await cli(['deliver'], { LOG_LEVEL: 'info', LOG_FORMAT: 'json' });
@@ -164,10 +165,15 @@ describe('admin commands', { timeout: 90_000 }, () => {
     ]);
     expect(smtp.received.map((m) => m.envelope.to[0]).sort()).toEqual(['a@regionuppsala.example', 'b@regionuppsala.example']);
 
+    // c is refused for good (550 at RCPT); d is deferred (451 after its data) and stays queued.
     smtp.rejectRecipient('c@regionuppsala.example');
+    smtp.deferNext(1);
     const second = await cli(['deliver'], { DRIFTKOLL_NOW: '2026-11-25T09:30:00+01:00' });
     expect(second.code).toBe(1);
-    expect(second.stdout).toBe('delivered: 0 sent, 0 to retry, 1 failed\n');
+    expect(second.stdout).toBe('delivered: 0 sent, 1 to retry, 1 failed\n');
+    const retried = (await cli(['outbox', 'show', String(ids[3])])).stdout;
+    expect(retried).toMatch(/^message \d+: alert, queued, 1 attempt\n/);
+    expect(retried).toMatch(/\n {2}2026-11-25T09:3\d:\d\d(\.\d+)?\+01:00 {2}due again after 1 attempt: .*451/);
 
     const failed = JSON.parse((await cli(['outbox', '--status', 'failed', '--json'])).stdout) as { id: number; lastError: string }[];
     expect(failed.map((m) => m.id)).toEqual([ids[2]]);

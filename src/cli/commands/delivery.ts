@@ -10,7 +10,7 @@ import { renderContext } from '../../notify/compose.js';
 import { hasUnit } from '../../store/directory.repo.js';
 import { messageDetailJson, messageJson } from '../../domain/present.js';
 import type { MessageKind, MessageStatus } from '../../domain/message.js';
-import { getMessage, listMessages, listOutboxHistory } from '../../store/outbox.repo.js';
+import { getMessage, listMessages, listOutboxHistory, type OutboxHistoryEntry } from '../../store/outbox.repo.js';
 import { count } from '../../util/plural.js';
 import { localIso } from '../../util/time.js';
 import { openContext, openExistingContext, type AppContext } from '../../app/context.js';
@@ -132,11 +132,7 @@ export function outboxShowCommand(opts: GlobalOptions & { id: string; json?: boo
       ...headers.filter((h): h is [string, string] => h[1] !== null).map(([k, v]) => `${k}: ${v}`),
       '',
       'history:',
-      ...history.map(
-        (h) =>
-          `  ${localIso(h.at)}  ${h.status === 'queued' && h.attempts > 0 ? 'queued again, due' : h.status}` +
-          `${h.attempts ? ` (${count(h.attempts, 'attempt')})` : ''}${h.error ? `: ${h.error}` : ''}`,
-      ),
+      ...history.map((h, i) => `  ${localIso(h.at)}  ${historyStep(h, i)}`),
       '',
       '--- text part ---',
       m.text.replace(/\n+$/, ''),
@@ -146,6 +142,13 @@ export function outboxShowCommand(opts: GlobalOptions & { id: string; json?: boo
   } finally {
     ctx.db.close();
   }
+}
+
+/** One history line: the first `queued` is the enqueue; a later one is a return to the queue, timed by when it is due. */
+function historyStep(h: OutboxHistoryEntry, index: number): string {
+  const error = h.error ? `: ${h.error}` : '';
+  if (h.status === 'queued' && index > 0) return `due again${h.attempts ? ` after ${count(h.attempts, 'attempt')}` : ''}${error}`;
+  return `${h.status}${h.attempts ? ` (${count(h.attempts, 'attempt')})` : ''}${error}`;
 }
 
 function outboxId(text: string, command: string): number {
