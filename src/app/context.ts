@@ -4,7 +4,8 @@
  * so a test can hand them exactly those.
  */
 import { loadConfig, type Config } from '../config/load.js';
-import { UsageError } from '../domain/errors.js';
+import { ConfigError, UsageError } from '../domain/errors.js';
+import { ADAPTER_NAMES } from '../sources/adapters/index.js';
 import { Catalogue } from '../domain/services.js';
 import { createRenderer, type Renderer } from '../mail/render.js';
 import { openDb, type Db } from '../store/db.js';
@@ -21,9 +22,22 @@ export interface AppContext {
   renderer: Renderer;
 }
 
+/**
+ * Every configured source names a registered adapter. Checked here, not in config/ (which
+ * sits below the sources stage), so a typo stops the start instead of failing every poll.
+ */
+export function checkAdapters(config: Config): Config {
+  for (const [i, s] of config.sources.entries()) {
+    if (!ADAPTER_NAMES.includes(s.adapter)) {
+      throw new ConfigError(`${config.origin}: sources.${i}.adapter: unknown adapter "${s.adapter}"; known: ${ADAPTER_NAMES.join(', ')}`);
+    }
+  }
+  return config;
+}
+
 /** Config, clock, logger and catalogue, without a database: for commands that need none. */
 export function baseContext(opts: { config?: string }): Pick<AppContext, 'config' | 'clock' | 'logger' | 'catalogue'> {
-  const config = loadConfig({ file: opts.config });
+  const config = checkAdapters(loadConfig({ file: opts.config }));
   let clock: Clock;
   try {
     clock = clockFromEnv(process.env);
@@ -33,8 +47,17 @@ export function baseContext(opts: { config?: string }): Pick<AppContext, 'config
   return { config, clock, logger: createLogger(), catalogue: Catalogue.load() };
 }
 
-/** The whole context, with the database opened and migrated. */
+/** The whole context, with the database opened (created if needed) and migrated. */
 export function openContext(opts: { config?: string }): AppContext {
   const base = baseContext(opts);
   return { ...base, db: openDb(base.config.databasePath), renderer: createRenderer() };
+}
+
+/**
+ * The whole context for commands that only look: the database must already exist, and no
+ * folder or empty database is created when it does not (the error names the path).
+ */
+export function openExistingContext(opts: { config?: string }): AppContext {
+  const base = baseContext(opts);
+  return { ...base, db: openDb(base.config.databasePath, { mustExist: true }), renderer: createRenderer() };
 }

@@ -3,6 +3,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, describeError, UsageError } from '../domain/errors.js';
 import { VERSION } from '../version.js';
+import { wholeNumber } from './options.js';
+import { MESSAGE_KINDS, MESSAGE_STATUSES } from '../domain/message.js';
 
 type Action = (opts: never) => Promise<number> | number;
 
@@ -74,12 +76,30 @@ function program(): Command {
     .option('--administration <id>', "only this administration's or object's contacts")
     .option('--json', 'print the preview as JSON')
     .action(run(async () => (await delivery()).digestCommand as Action));
-  cli
+  const outbox = cli
     .command('outbox')
-    .description('the delivery log')
+    .description('the delivery log, newest first; `outbox show ID` for one message')
     .option('--json', 'as JSON')
-    .option('--limit <n>', 'at most this many messages, newest first')
+    .option('--limit <n>', 'at most this many messages (default 1000)', wholeNumber)
+    .addOption(new Option('--status <status>', 'only messages in this state').choices(MESSAGE_STATUSES))
+    .addOption(new Option('--kind <kind>', 'only this kind of message').choices(MESSAGE_KINDS))
+    .option('--to <email>', 'only messages to this address')
     .action(run(async () => (await delivery()).outboxCommand as Action));
+  outbox
+    .command('show')
+    .description('one message: its headers, text part and status history')
+    .argument('<id>', 'the outbox id')
+    .option('--json', 'as JSON')
+    .action(async function (this: Command, id: string) {
+      const mod = await delivery();
+      // commander gives `--json` after `show ID` to the parent command, which has one too.
+      const json = this.opts<{ json?: boolean }>().json ?? outbox.opts<{ json?: boolean }>().json;
+      process.exitCode = mod.outboxShowCommand({ ...cli.opts<{ config?: string }>(), json, id });
+    });
+  cli
+    .command('deliver')
+    .description('deliver the messages due now; exit 1 if any failed or must be retried')
+    .action(run(async () => (await delivery()).deliverCommand as Action));
   cli
     .command('resend')
     .description('send a copy of a message again, logged with who, when and why')
@@ -89,15 +109,25 @@ function program(): Command {
     .option('--by <name>', 'who asked (default: the OS user)')
     .action(run(async () => (await delivery()).resendCommand as Action));
   const directory = () => import('./commands/directory.js');
-  cli
-    .command('directory')
-    .description('the regional directory of administrations, objects and contacts')
+  const dir = cli.command('directory').description('the regional directory of administrations, objects and contacts');
+  dir
+    .command('list')
+    .description('the stored administrations and objects, with their contacts and services')
+    .option('--json', 'as JSON')
+    .action(async function (this: Command) {
+      const mod = await directory();
+      process.exitCode = mod.directoryListCommand({ ...cli.opts<{ config?: string }>(), ...this.opts<{ json?: boolean }>() });
+    });
+  dir
     .command('import')
     .description('load a directory YAML (all or nothing) and print what changed')
     .argument('<file>', 'directory YAML, shaped like defaults/region-uppsala.yaml')
+    .option('--dry-run', 'print what would be added, changed and removed; change nothing')
+    .option('--allow-empty', 'allow a file that would remove every administration')
     .action(async function (this: Command, file: string) {
       const mod = await directory();
-      process.exitCode = mod.directoryImportCommand({ ...cli.opts<{ config?: string }>(), file });
+      const own = this.opts<{ dryRun?: boolean; allowEmpty?: boolean }>();
+      process.exitCode = mod.directoryImportCommand({ ...cli.opts<{ config?: string }>(), ...own, file });
     });
   cli
     .command('subscribe')
@@ -107,6 +137,34 @@ function program(): Command {
     .option('--cadence <cadence>', 'immediate, daily or weekly', 'daily')
     .option('--kinds <kinds>', 'comma-separated: disruption, maintenance, release (default all)')
     .action(run(async () => (await directory()).subscribeCommand as Action));
+  const admin = () => import('./commands/admin.js');
+  const subscriptions = cli
+    .command('subscriptions')
+    .description('staff subscriptions: who follows which services, how often; `subscriptions remove EMAIL` to delete one')
+    .option('--json', 'as JSON')
+    .action(run(async () => (await admin()).subscriptionsCommand as Action));
+  subscriptions
+    .command('remove')
+    .description("delete an address's subscription (mail it gets as a directory contact is not affected)")
+    .argument('<email>', 'the subscribed address')
+    .action(async function (this: Command, email: string) {
+      const mod = await admin();
+      process.exitCode = mod.subscriptionsRemoveCommand({ ...cli.opts<{ config?: string }>(), email });
+    });
+  cli
+    .command('services')
+    .description('the service catalogue, with the aliases status pages are matched against')
+    .option('--json', 'as JSON')
+    .action(run(async () => (await admin()).servicesCommand as Action));
+  cli
+    .command('backup')
+    .description('a consistent copy of the live database (safe while serve runs), readable only by its owner')
+    .argument('<file>', 'where to write the copy')
+    .option('--force', 'replace the file if it exists')
+    .action(async function (this: Command, file: string) {
+      const mod = await admin();
+      process.exitCode = await mod.backupCommand({ ...cli.opts<{ config?: string }>(), ...this.opts<{ force?: boolean }>(), file });
+    });
   cli
     .command('serve')
     .description('the main job: scheduler (poll, alert, remind, digest, deliver) and the web app')
@@ -115,7 +173,19 @@ function program(): Command {
   return cli;
 }
 
+/**
+ * Output piped into `head` (or any reader that stops early): the pipe closes, the next write
+ * fails with EPIPE, and the right thing is to stop quietly, not print a stack trace.
+ */
+function quietOnClosedPipe(): void {
+  process.stdout.once('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw err;
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipe();
   try {
     await program().parseAsync(argv);
   } catch (err) {

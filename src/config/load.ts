@@ -1,7 +1,7 @@
 /** Finds, reads and validates the configuration, then applies environment overrides and defaults. */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../domain/errors.js';
 import type { Kind } from '../domain/types.js';
@@ -90,15 +90,38 @@ function readConfigFile(path: string): ConfigFile {
   } catch (cause) {
     throw new ConfigError(`${path}: cannot read the config file`, { cause });
   }
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0)
+    throw new ConfigError(`${path}: not valid YAML: ${yamlProblems(doc.errors)}`, { cause: yamlCause(doc.errors) });
   let raw: unknown;
   try {
-    raw = parseYaml(text) ?? {};
+    raw = doc.toJS() ?? {};
   } catch (cause) {
+    // Alias bombs and similar are only detected while building the value.
     throw new ConfigError(`${path}: not valid YAML: ${(cause as Error).message.split('\n')[0]}`, { cause });
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(`${path}: ${formatIssues(parsed.error.issues)}`);
   return parsed.data;
+}
+
+/** YAML parse errors as "line 3, column 1: <what>", each once, joined with "; ". */
+export function yamlProblems(errors: readonly YAMLError[]): string {
+  return errors
+    .map((e) => {
+      const pos = e.linePos?.[0];
+      const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      return pos ? `line ${pos.line}, column ${pos.col}: ${message}` : message;
+    })
+    .join('; ');
+}
+
+/**
+ * The parser's errors as a cause whose message is the one-line summary (so describeError
+ * does not repeat the parser's multi-line text); the parser's first error is kept as its cause.
+ */
+export function yamlCause(errors: readonly YAMLError[]): Error {
+  return new Error(yamlProblems(errors), { cause: errors[0] });
 }
 
 /** "sources.0.url: Invalid URL; port: …" — every problem with its path in the file. */
@@ -107,6 +130,32 @@ export function formatIssues(issues: z.core.$ZodIssue[]): string {
 }
 
 type SourceEntry = NonNullable<ConfigFile['sources']>[number];
+
+/** The levels pino knows; LOG_LEVEL must be one of them. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** LOG_FORMAT: JSON lines, or readable lines for a person. */
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+
+/** LOG_LEVEL and LOG_FORMAT, checked before the logger is built (pino would fail with its own words). */
+function checkLogEnv(env: NodeJS.ProcessEnv): void {
+  const level = env.LOG_LEVEL;
+  if (level && !(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}: ${level}`);
+  }
+  const format = env.LOG_FORMAT;
+  if (format && !(LOG_FORMATS as readonly string[]).includes(format)) {
+    throw new ConfigError(`LOG_FORMAT must be json or pretty: ${format}`);
+  }
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 function resolveConfig(file: ConfigFile, ctx: { origin: string; baseDir: string; env: NodeJS.ProcessEnv; cwd: string }): Config {
   const { env } = ctx;
@@ -126,7 +175,12 @@ function resolveConfig(file: ConfigFile, ctx: { origin: string; baseDir: string;
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) {
     throw new ConfigError(`SMTP_URL must start with smtp:// or smtps://: ${smtpUrl}`);
   }
-  const baseUrl = (env.DRIFTKOLL_BASE_URL?.trim() || file.baseUrl || `http://localhost:${port}`).replace(/\/+$/, '');
+  checkLogEnv(env);
+  const envBaseUrl = env.DRIFTKOLL_BASE_URL?.trim();
+  if (envBaseUrl && !isHttpUrl(envBaseUrl)) {
+    throw new ConfigError(`DRIFTKOLL_BASE_URL must be an http(s) URL such as https://driftkoll.example.se: ${envBaseUrl}`);
+  }
+  const baseUrl = (envBaseUrl || file.baseUrl || `http://localhost:${port}`).replace(/\/+$/, '');
   const sender = {
     name: file.sender?.name ?? 'Invånartjänster e-hälsa, Region Uppsala',
     address: file.sender?.address ?? '1177etjanster@regionuppsala.example',

@@ -22,6 +22,7 @@ import { sendDigests } from '../notify/digests.js';
 import { sendReminders } from '../notify/reminders.js';
 import { listMessages } from '../store/outbox.repo.js';
 import { createLogger } from '../util/logger.js';
+import { count } from '../util/plural.js';
 import { packagePath } from '../util/paths.js';
 
 const page = (name: string) => readFileSync(packagePath('demo', 'pages', name), 'utf8');
@@ -95,7 +96,9 @@ async function main(): Promise<void> {
   const deps = { db, config, clock, catalogue: Catalogue.load(), logger };
   const notifyDeps = { ...deps, renderer: createRenderer() };
   const report = importDirectory(db, readDirectoryFile(packagePath('defaults', 'region-uppsala.yaml'), deps.catalogue));
-  console.log(`directory: the Region Uppsala sample, ${report.unitsAdded.length} administrations and objects`);
+  console.log(
+    `directory: the Region Uppsala sample, ${count(report.unitsAdded.length, 'administration or object', 'administrations and objects')}`,
+  );
   console.log(`mail: ${config.smtpUrl ? `SMTP at ${config.smtpUrl}` : 'kept in the local outbox (set SMTP_URL to send)'}`);
 
   console.log(`driftkoll demo: sample pages served at ${base}, database ${dbPath}\n`);
@@ -107,14 +110,16 @@ async function main(): Promise<void> {
     const lastId = listChanges(db).at(-1)?.id ?? 0;
     const results = await pollSources(deps, config.sources);
     for (const r of results)
-      console.log(`   ${r.sourceId}: ${r.outcome}${r.items !== null ? `, ${r.items} items` : ''}${r.error ? ` (${r.error})` : ''}`);
+      console.log(
+        `   ${r.sourceId}: ${r.outcome}${r.items !== null ? `, ${count(r.items, 'item')}` : ''}${r.error ? ` (${r.error})` : ''}`,
+      );
     for (const c of listChanges(db).filter((x) => x.id > lastId)) {
       const e = getEvent(db, c.eventId)!;
       const fields = c.fields.length ? ` [${c.fields.join(', ')}]` : '';
       console.log(`   ${c.baseline ? '(baseline) ' : ''}${c.type}${fields}: ${e.title} — ${e.services.join(', ')}`);
     }
     const alerts = await notifyPending(notifyDeps);
-    if (alerts.alerts) console.log(`   → ${alerts.alerts} alerts to contacts of the services concerned`);
+    if (alerts.alerts) console.log(`   → ${count(alerts.alerts, 'alert')} to contacts of the services concerned`);
     await drainOutbox(deps);
     t += 5 * 60_000;
   }
@@ -125,7 +130,8 @@ async function main(): Promise<void> {
   const digests = await sendDigests(notifyDeps);
   const delivered = await drainOutbox(deps);
   console.log(
-    `   → ${digests.enqueued} digests (${digests.empty} recipients had nothing to read), ${reminders} reminders; ${delivered.sent} messages delivered`,
+    `   → ${count(digests.enqueued, 'digest')} (${count(digests.empty, 'recipient')} had nothing to read), ` +
+      `${count(reminders, 'reminder')}; ${count(delivered.sent, 'message')} delivered`,
   );
   const sample = listMessages(db, { kind: 'digest', to: 'etjanstesamordnare@akademiska.regionuppsala.example' })[0];
   if (sample) console.log(`\n   The digest to ${sample.to}:\n   Subject: ${sample.subject}\n\n${sample.text.replace(/^/gm, '   | ')}`);

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { formatIssues } from '../config/load.js';
-import { ConfigError, DriftkollError } from '../domain/errors.js';
+import { formatIssues, yamlCause, yamlProblems } from '../config/load.js';
+import { ConfigError, DriftkollError, UsageError } from '../domain/errors.js';
 import type { Db } from '../store/db.js';
 import {
   deleteContact,
@@ -47,12 +47,7 @@ export function readDirectoryFile(path: string, catalogue: ServiceLookup): Direc
   }
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
-    const problems = doc.errors.map((e) => {
-      const pos = e.linePos?.[0];
-      const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      return pos ? `line ${pos.line}, column ${pos.col}: ${message}` : message;
-    });
-    throw new ConfigError(`${path}: not valid YAML: ${problems.join('; ')}`, { cause: doc.errors[0] });
+    throw new ConfigError(`${path}: not valid YAML: ${yamlProblems(doc.errors)}`, { cause: yamlCause(doc.errors) });
   }
   let raw: unknown;
   try {
@@ -63,7 +58,7 @@ export function readDirectoryFile(path: string, catalogue: ServiceLookup): Direc
   }
   const parsed = directorySchema(catalogue).safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError(`${path}: ${formatIssues(parsed.error.issues.flatMap(plainIssue))}`, {
+    throw new ConfigError(`${path}: ${formatIssues(parsed.error.issues.flatMap(plainIssue).map((i) => withUnitId(raw, i)))}`, {
       hint: 'see defaults/region-uppsala.yaml for the format',
     });
   }
@@ -79,6 +74,30 @@ function plainIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   return issue.keys.map((key) => ({ code: 'custom', path: [...issue.path, key], message: 'unknown key', input: undefined }));
 }
 
+/**
+ * Names the unit in a path by its id as well as its index ("administrations.3 (akademiska).contacts.0.email"),
+ * so an operator finds it in a long file without counting entries.
+ */
+function withUnitId(raw: unknown, issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  const [list, index, ...rest] = issue.path;
+  if ((list !== 'administrations' && list !== 'objects') || typeof index !== 'number') return issue;
+  const units = (raw as Record<string, unknown> | null)?.[list];
+  const unit = Array.isArray(units) ? (units[index] as unknown) : undefined;
+  const id = typeof unit === 'object' && unit !== null ? (unit as { id?: unknown }).id : undefined;
+  if (typeof id !== 'string' && typeof id !== 'number') return issue;
+  return { ...issue, path: [list, `${index} (${String(id)})`, ...rest] };
+}
+
+/** How an import runs: `dryRun` reports what would change and changes nothing; `refuseEmpty` guards the directory. */
+export interface ImportOptions {
+  dryRun?: boolean;
+  /** Refuse a file that would remove every stored administration (a truncated or wrong file, most likely). */
+  refuseEmpty?: boolean;
+}
+
+/** Thrown inside the transaction to roll a dry run back. */
+const DRY_RUN = Symbol('dry run');
+
 interface WantedContact {
   email: string;
   role: string;
@@ -91,7 +110,7 @@ interface WantedContact {
  * updated in place, new ones added, ones no longer listed removed (contacts of a removed
  * unit are reported as removed too). Nothing is changed if any step fails.
  */
-export function importDirectory(db: Db, directory: Directory): ImportReport {
+export function importDirectory(db: Db, directory: Directory, options: ImportOptions = {}): ImportReport {
   const report: ImportReport = {
     unitsAdded: [],
     unitsUpdated: [],
@@ -108,6 +127,12 @@ export function importDirectory(db: Db, directory: Directory): ImportReport {
   ];
   const apply = db.transaction(() => {
     const existing = new Map(listUnits(db).map((u) => [u.id, u]));
+    const storedAdmins = [...existing.values()].filter((u) => u.type === 'administration').length;
+    if (options.refuseEmpty && directory.administrations.length === 0 && storedAdmins > 0) {
+      throw new UsageError(`the file lists no administrations: importing it would remove all ${storedAdmins} stored; nothing was changed`, {
+        hint: 'check the file, or pass --allow-empty if the directory really should have none',
+      });
+    }
     for (const w of wanted) {
       const unit: UnitRow = { id: w.id, name: w.name, type: w.type, services: w.services };
       const old = existing.get(w.id);
@@ -136,10 +161,13 @@ export function importDirectory(db: Db, directory: Directory): ImportReport {
       for (const c of gone.contacts) report.contactsRemoved.push(`${gone.id}/${c.email}`);
       deleteUnit(db, gone.id);
     }
+    if (options.dryRun) throw DRY_RUN;
   });
   try {
     apply();
   } catch (cause) {
+    if (cause === DRY_RUN) return report;
+    if (cause instanceof UsageError) throw cause;
     throw new DriftkollError('directory import failed; the stored directory was left unchanged', { cause });
   }
   return report;

@@ -120,8 +120,10 @@ export function formatSince(start: string, now: Date): string {
 }
 
 /**
- * Inera's forecast for an ongoing disruption: "Prognos saknas" when it gives no end,
- * "Beräknas klart kl. 12.00" (with the day when not today). Null for anything else.
+ * The publisher's forecast for an ongoing disruption: "Prognos saknas" when it gives no end,
+ * "Beräknas klart kl. 12.00" (with the day when not today), and once that time is past while
+ * the disruption is still listed as ongoing, "Prognosen kl. 12.00 har passerat" (not as if it
+ * were still ahead). Null for anything else.
  */
 export function formatForecast(event: { kind: Kind; status: Status; end: string | null }, now: Date): string | null {
   if (event.kind !== 'disruption' || event.status !== 'ongoing') return null;
@@ -129,7 +131,29 @@ export function formatForecast(event: { kind: Kind; status: Status; end: string 
   const e = local(event.end);
   if (!e) return `Beräknas klart ${event.end}`;
   const n = nowLocal(now);
-  return sameDay(e, n) ? `Beräknas klart kl. ${clock(e)}` : `Beräknas klart ${dayAt(e, n)}`;
+  const at = sameDay(e, n) ? `kl. ${clock(e)}` : dayAt(e, n);
+  return e <= n ? `Prognosen ${at} har passerat` : `Beräknas klart ${at}`;
+}
+
+/**
+ * A role as it reads mid-sentence, the same in mail and on the web: "E-hälsostrateg" →
+ * "e-hälsostrateg", while names and acronyms whose first word has another capital
+ * ("VSS Resurscentrum", "OL-IT", "IT-samordnare" stays "IT-samordnare") are kept.
+ */
+export function roleInSentence(role: string): string {
+  const text = role.replace(/\s+/g, ' ').trim();
+  const first = text.split(' ')[0] ?? '';
+  return /\p{Lu}/u.test(first.slice(1)) ? text : text.charAt(0).toLocaleLowerCase('sv') + text.slice(1);
+}
+
+/** Why someone gets mail, as both mail and web say it: "e-hälsostrateg för Nära vård och hälsa". */
+export function roleFor(role: string, unit: string): string {
+  return `${roleInSentence(role)} för ${unit.replace(/\s+/g, ' ').trim()}`;
+}
+
+/** A counted noun in Swedish: "1 mottagare", "2 ändringar", "1 ändring". */
+export function countSv(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 const LIST = new Intl.ListFormat('sv', { style: 'long', type: 'conjunction' });

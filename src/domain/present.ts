@@ -7,6 +7,7 @@ import { localIso } from '../util/time.js';
 import type { Change, Event, EventFields } from './event.js';
 import type { OutboxMessage } from './message.js';
 import { isSourceHealthy, type SourceState } from './source-state.js';
+import type { ServiceSelection } from './types.js';
 
 /** An item as `driftkoll parse` prints it: the event fields with their key and source. */
 export function itemJson(fields: EventFields, source: string, unknownServices: string[] = []) {
@@ -87,6 +88,7 @@ export function sourceJson(s: SourceState) {
     adapter: s.adapter,
     url: s.url,
     healthy: isSourceHealthy(s),
+    polled: s.lastPollAt !== null,
     lastPoll: localIso(s.lastPollAt),
     lastSuccess: localIso(s.lastSuccessAt),
     lastFailure: localIso(s.lastFailureAt),
@@ -95,5 +97,80 @@ export function sourceJson(s: SourceState) {
     itemsFound: s.itemsFound,
     unknownServices: s.unknownServices,
     warnings: s.warnings,
+  };
+}
+
+/** A configured source that has never been polled: the same shape, every reading empty. */
+export function unpolledSourceJson(s: { id: string; adapter: string; url: string }) {
+  return {
+    id: s.id,
+    adapter: s.adapter,
+    url: s.url,
+    healthy: false,
+    polled: false,
+    lastPoll: null,
+    lastSuccess: null,
+    lastFailure: null,
+    lastError: null,
+    consecutiveFailures: 0,
+    itemsFound: null,
+    unknownServices: [] as string[],
+    warnings: [] as string[],
+  };
+}
+
+/** An administration or object of the directory with its contacts, as `directory list --json` prints it. */
+export function unitJson(u: {
+  id: string;
+  name: string;
+  type: string;
+  services: ServiceSelection;
+  contacts: { email: string; role: string; name: string | null; channel: string }[];
+}) {
+  return {
+    id: u.id,
+    name: u.name,
+    type: u.type,
+    services: u.services,
+    contacts: u.contacts.map((c) => ({ email: c.email, role: c.role, name: c.name, channel: c.channel })),
+  };
+}
+
+/** A staff subscription, as `subscriptions --json` prints it. */
+export function subscriptionJson(s: {
+  email: string;
+  services: string[];
+  cadence: string;
+  kinds: string[];
+  confirmed: boolean;
+  createdAt: string;
+  updatedAt: string;
+}) {
+  return {
+    email: s.email,
+    services: s.services,
+    cadence: s.cadence,
+    kinds: s.kinds,
+    confirmed: s.confirmed,
+    createdAt: localIso(s.createdAt),
+    updatedAt: localIso(s.updatedAt),
+  };
+}
+
+/** A catalogue entry, as `services --json` prints it. */
+export function serviceJson(s: { id: string; name: string; provider: string; aliases: string[] }) {
+  return { id: s.id, name: s.name, provider: s.provider, aliases: s.aliases };
+}
+
+/** One message in full, as `outbox show ID --json` prints it: the log entry, headers, text and history. */
+export function messageDetailJson(m: OutboxMessage, history: { status: string; at: string; attempts: number; error: string | null }[]) {
+  return {
+    ...messageJson(m),
+    from: m.from,
+    replyTo: m.replyTo,
+    headers: m.headers,
+    nextAttemptAt: localIso(m.nextAttemptAt),
+    text: m.text,
+    history: history.map((h) => ({ status: h.status, at: localIso(h.at), attempts: h.attempts, error: h.error })),
   };
 }

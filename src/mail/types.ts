@@ -134,6 +134,20 @@ export interface RenderContext {
   sender: { name: string; address: string; replyTo: string };
   /** Display name for a service id (Catalogue.nameOf). */
   serviceName: (id: string) => string;
+  /**
+   * The configured sources: who publishes each (config `sources[].name`) and its page, so each
+   * event's "Läs mer" and the footer name that event's own source. Without it, Inera is assumed.
+   */
+  sources?: readonly MailSource[];
+}
+
+/** A source as mail names it. */
+export interface MailSource {
+  id: string;
+  /** The publisher readers see: "Inera", "E-hälsomyndigheten". */
+  name: string;
+  /** The source's public page; null when it is not an http(s) address. */
+  url: string | null;
 }
 
 export interface RenderedMessage {

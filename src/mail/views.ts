@@ -4,7 +4,17 @@
  * raw time text) stays data: it is cleaned of control characters and line breaks here and
  * escaped by Handlebars in the HTML; it never reaches a template as markup.
  */
-import { formatDate, formatDateTime, formatForecast, formatSince, formatWhen, isoWeek, listSv } from '../domain/format-sv.js';
+import {
+  countSv,
+  formatDate,
+  formatDateTime,
+  formatForecast,
+  formatSince,
+  formatWhen,
+  isoWeek,
+  listSv,
+  roleFor,
+} from '../domain/format-sv.js';
 import type { ChangeType, Kind, Status } from '../domain/types.js';
 import { stripStatusPrefix } from '../domain/status-words.js';
 import { httpUrlOrNull } from '../util/urls.js';
@@ -13,6 +23,7 @@ import type {
   AlertItem,
   DigestData,
   MailEvent,
+  MailSource,
   MessageData,
   PlannedEntry,
   Reason,
@@ -59,11 +70,36 @@ export interface MailView {
   empty: string | null;
   /** Why the reader gets this: a sentence, or a lead-in and a list; then the subscriber note. */
   why: { lead: string; items: string[]; after: string | null };
-  footer: { sender: string; replyTo: string; web: string; manage: string; unsubscribe: string; source: LinkView };
+  footer: {
+    sender: string;
+    replyTo: string;
+    web: string;
+    manage: string;
+    unsubscribe: string;
+    /** "Källa" or "Källor". */
+    sourceLabel: string;
+    /** The sources of the events in the mail (all configured ones when it has none); href null when there is no web page. */
+    sources: { text: string; href: string | null }[];
+  };
 }
 
-/** Inera's own status page, named as the source in every footer. */
+/** Inera's own status page: the source assumed when the render context names none. */
 export const INERA_STATUS_URL = 'https://www.inera.se/driftstatus/';
+const INERA: MailSource = { id: 'inera', name: 'Inera', url: INERA_STATUS_URL };
+
+/**
+ * The source that published an event, as configured. One no longer configured is named the
+ * way config names a source without a name: Inera for Inera's pages, else the host of the
+ * event's own link, else its id.
+ */
+function sourceOf(e: Pick<MailEvent, 'sourceId' | 'url'>, ctx: RenderContext): MailSource {
+  if (!ctx.sources) return INERA;
+  const found = ctx.sources.find((s) => s.id === e.sourceId);
+  if (found) return found;
+  if (e.sourceId.startsWith('inera')) return { ...INERA, id: e.sourceId };
+  const link = httpUrlOrNull(e.url);
+  return { id: e.sourceId, name: link ? new URL(link).hostname.replace(/^www\./, '') : e.sourceId, url: null };
+}
 const SUBJECT_MAX = 150;
 
 /** Scraped text as one clean line: line breaks and control characters become spaces (format characters such as bidi overrides go), runs collapse. */
@@ -140,8 +176,9 @@ function moved(e: MailEvent, before: Record<string, unknown> | null | undefined,
   return `${agree(e.kind, 'Flyttad', 'Flyttat')} från ${from} till ${formatWhen(e.start, e.end, now)}`;
 }
 
-function changeWords(item: AlertItem, now: Date): string {
+function changeWords(item: AlertItem, ctx: RenderContext): string {
   const { event: e, change, before } = item;
+  const now = ctx.now;
   const words: Record<ChangeType, () => string> = {
     created: () => agree(e.kind, 'Ny', 'Nytt'),
     updated: () => {
@@ -155,7 +192,7 @@ function changeWords(item: AlertItem, now: Date): string {
     cancelled: () => agree(e.kind, 'Inställd', 'Inställt'),
     rescheduled: () => moved(e, before, now),
     reappeared: () => 'Listas igen',
-    vanished: () => `Inera listar inte längre ${NOUNS[e.kind].definite}`,
+    vanished: () => `${sourceOf(e, ctx).name} listar inte längre ${NOUNS[e.kind].definite}`,
   };
   return words[change]();
 }
@@ -164,21 +201,22 @@ function changeWords(item: AlertItem, now: Date): string {
 export function eventView(e: MailEvent, ctx: RenderContext, change: string | null = null, vanished = false): MailEventView {
   const title = plainTitle(e.title);
   const names = serviceNames(e, ctx);
+  const source = sourceOf(e, ctx);
   const ongoingDisruption = e.kind === 'disruption' && e.status === 'ongoing';
   let when: MailEventView['when'] = null;
   if (e.start) when = { label: 'När', text: ongoingDisruption ? formatSince(e.start, ctx.now) : formatWhen(e.start, e.end, ctx.now) };
-  else if (e.timeText) when = { label: 'När (enligt Inera)', text: oneLine(e.timeText) };
+  else if (e.timeText) when = { label: `När (enligt ${source.name})`, text: oneLine(e.timeText) };
   else if (e.end) when = { label: 'När', text: formatWhen(null, e.end, ctx.now) };
   const status = STATUS_WORDS[e.kind][e.status];
   return {
     heading: title,
-    change: vanished && !change ? `Inera listar inte längre ${NOUNS[e.kind].definite}` : change === status ? null : change,
+    change: vanished && !change ? `${source.name} listar inte längre ${NOUNS[e.kind].definite}` : change === status ? null : change,
     status: vanished ? `Senast listad som ${status.toLocaleLowerCase('sv')}` : status,
     services: names ? { label: e.services.length > 1 ? 'Tjänster' : 'Tjänst', names } : null,
     when,
     forecast: vanished ? null : formatForecast(e, ctx.now),
     impact: e.impact ? oneLine(e.impact) || null : null,
-    link: ineraLink(httpUrlOrNull(e.url), title),
+    link: readMoreLink(httpUrlOrNull(e.url), title, source),
   };
 }
 
@@ -224,7 +262,7 @@ function alertSubject(item: AlertItem, ctx: RenderContext): string {
 // ------------------------------------------------------------------ shared parts
 
 function whyView(reasons: Reason[], subscribed: boolean): MailView['why'] {
-  const as = reasons.map((r) => `${midSentence(oneLine(r.role))} för ${oneLine(r.unit)}`);
+  const as = reasons.map((r) => roleFor(oneLine(r.role), oneLine(r.unit)));
   const sub = 'Du prenumererar på driftinformation om tjänster du valt.';
   if (as.length === 0) return { lead: sub, items: [], after: null };
   const after = subscribed ? sub : null;
@@ -232,14 +270,42 @@ function whyView(reasons: Reason[], subscribed: boolean): MailView['why'] {
   return { lead: 'Du får det här utskicket som:', items: as, after };
 }
 
-/** A role mid-sentence: "E-hälsostrateg" → "e-hälsostrateg", but acronyms ("VSS Resurscentrum", "OL-IT") stay. */
-function midSentence(role: string): string {
-  const first = role.split(' ')[0] ?? '';
-  return /\p{Lu}/u.test(first.slice(1)) ? role : role.charAt(0).toLocaleLowerCase('sv') + role.slice(1);
+/** The events a message is about, for naming their sources. */
+function eventsOf(data: MessageData): MailEvent[] {
+  switch (data.template) {
+    case 'digest':
+      return [
+        ...data.ongoing,
+        ...data.resolved,
+        ...data.vanished,
+        ...data.windows.map((p) => p.event),
+        ...data.releases.map((p) => p.event),
+      ];
+    case 'alert':
+      return data.items.map((i) => i.event);
+    case 'reminder':
+      return [data.event];
+  }
+}
+
+/** The footer's source line: each source the message draws on once, in order; all configured ones for an empty digest. */
+function footerSources(data: MessageData, ctx: RenderContext): MailView['footer']['sources'] {
+  const used: MailSource[] = [];
+  for (const e of eventsOf(data)) {
+    const s = sourceOf(e, ctx);
+    if (!used.some((u) => u.name === s.name)) used.push(s);
+  }
+  const list = used.length ? used : ctx.sources?.length ? dedupeByName(ctx.sources) : [INERA];
+  return list.map((s) => ({ text: s.name, href: s.url ? httpUrlOrNull(s.url) : null }));
+}
+
+function dedupeByName(sources: readonly MailSource[]): MailSource[] {
+  return sources.filter((s, i) => sources.findIndex((t) => t.name === s.name) === i);
 }
 
 function frame(data: MessageData, ctx: RenderContext, why: MailView['why']): Pick<MailView, 'resend' | 'why' | 'footer'> {
   const r = data.resend;
+  const sources = footerSources(data, ctx);
   return {
     resend: r
       ? `Det här är en kopia av ett meddelande från ${formatDateTime(r.originalAt, ctx.now)}. Anledning: ${oneLine(r.reason).replace(/[.\s]+$/u, '')}.`
@@ -251,12 +317,11 @@ function frame(data: MessageData, ctx: RenderContext, why: MailView['why']): Pic
       web: data.links.web,
       manage: data.links.manage,
       unsubscribe: data.links.unsubscribe,
-      source: { href: INERA_STATUS_URL, text: 'Ineras driftstatus' },
+      sourceLabel: sources.length > 1 ? 'Källor' : 'Källa',
+      sources,
     },
   };
 }
-
-const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
 // ------------------------------------------------------------------ the three mails
 
@@ -291,11 +356,11 @@ export function digestView(d: DigestData, ctx: RenderContext): MailView {
       ? `Veckans driftläge för e-tjänster, vecka ${isoWeek(d.until) ?? ''}`
       : `Driftläget för e-tjänster ${formatDate(d.until, now)}`;
   const summary = [
-    d.ongoing.length ? count(d.ongoing.length, 'pågående störning', 'pågående störningar') : '',
-    d.resolved.length ? count(d.resolved.length, 'åtgärdad', 'åtgärdade') : '',
-    d.vanished.length ? count(d.vanished.length, 'inte längre listad', 'inte längre listade') : '',
-    d.windows.length ? count(d.windows.length, 'servicefönster', 'servicefönster') : '',
-    d.releases.length ? count(d.releases.length, 'release', 'releaser') : '',
+    d.ongoing.length ? countSv(d.ongoing.length, 'pågående störning', 'pågående störningar') : '',
+    d.resolved.length ? countSv(d.resolved.length, 'åtgärdad', 'åtgärdade') : '',
+    d.vanished.length ? countSv(d.vanished.length, 'inte längre listad', 'inte längre listade') : '',
+    d.windows.length ? countSv(d.windows.length, 'servicefönster', 'servicefönster') : '',
+    d.releases.length ? countSv(d.releases.length, 'release', 'releaser') : '',
   ].filter(Boolean);
   const empty = sections.length ? null : 'Inga störningar eller planerade åtgärder berör dina tjänster just nu.';
   return {
@@ -321,7 +386,7 @@ export function alertView(d: AlertData, ctx: RenderContext): MailView {
   const items = [...d.items].sort((a, b) => rank(a) - rank(b));
   const first = items[0];
   const one = first ? alertSubject(first, ctx) : 'Ändring i driftläget';
-  const heading = items.length > 1 ? `${items.length} ändringar i driftläget` : one;
+  const heading = items.length > 1 ? `${countSv(items.length, 'ändring', 'ändringar')} i driftläget` : one;
   const subject = items.length > 1 && first ? `${heading}: ${core(first.event, ctx)} med flera` : one;
   return {
     subject: subjectLine(subject),
@@ -334,7 +399,7 @@ export function alertView(d: AlertData, ctx: RenderContext): MailView {
     heading: oneLine(heading),
     intro: [],
     sections: [
-      { heading: null, level: 2, events: items.map((i) => eventView(i.event, ctx, changeWords(i, ctx.now), i.change === 'vanished')) },
+      { heading: null, level: 2, events: items.map((i) => eventView(i.event, ctx, changeWords(i, ctx), i.change === 'vanished')) },
     ],
     empty: null,
     ...frame(d, ctx, whyView(d.reasons, d.reasons.length === 0)),
@@ -351,7 +416,7 @@ export function reminderView(d: ReminderData, ctx: RenderContext): MailView {
     subject: subjectLine(heading),
     preview: e.impact ? oneLine(e.impact) : heading,
     heading,
-    intro: [`Inera har planerat ${what} som berör dina tjänster.`],
+    intro: [`${sourceOf(e, ctx).name} har planerat ${what} som berör dina tjänster.`],
     sections: [{ heading: null, level: 2, events: [eventView(e, ctx)] }],
     empty: null,
     ...frame(d, ctx, whyView(d.reasons, d.reasons.length === 0)),
@@ -370,7 +435,7 @@ export function buildView(data: MessageData, ctx: RenderContext): MailView {
   }
 }
 
-/** The "read more at Inera" link, only for an http(s) detail URL. */
-function ineraLink(href: string | null, title: string): { href: string; text: string } | null {
-  return href ? { href, text: `Läs mer hos Inera om ${title}` } : null;
+/** The "read more" link, naming the event's own publisher; only for an http(s) detail URL. */
+function readMoreLink(href: string | null, title: string, source: MailSource): LinkView | null {
+  return href ? { href, text: `Läs mer hos ${source.name} om ${title}` } : null;
 }

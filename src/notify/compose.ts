@@ -2,7 +2,7 @@
 import type { AppContext } from '../app/context.js';
 import type { MessageKind, NewMessage } from '../domain/message.js';
 import { buildHeaders, makeMessageId } from '../mail/deliver.js';
-import type { MessageData } from '../mail/types.js';
+import type { MessageData, RenderContext } from '../mail/types.js';
 import { ensureSecret } from '../store/settings.repo.js';
 import { storedTime } from '../util/time.js';
 import { linksFor, unsubscribeMailto } from './links.js';
@@ -24,11 +24,7 @@ export async function compose(
   extra: Pick<NewMessage, 'originalId' | 'requestedBy' | 'reason'> = {},
 ): Promise<NewMessage> {
   const { config } = deps;
-  const rendered = await deps.renderer.render(data, {
-    now: deps.clock.now(),
-    sender: config.sender,
-    serviceName: (id) => deps.catalogue.nameOf(id),
-  });
+  const rendered = await deps.renderer.render(data, renderContext(deps));
   const domain = config.sender.address.split('@')[1] ?? 'driftkoll.invalid';
   return {
     key,
@@ -49,5 +45,15 @@ export async function compose(
     data,
     createdAt: storedTime(deps.clock.now()),
     ...extra,
+  };
+}
+
+/** What the renderer needs to know besides the data: now, the sender, service names and the configured sources. */
+export function renderContext(deps: Pick<NotifyDeps, 'config' | 'clock' | 'catalogue'>): RenderContext {
+  return {
+    now: deps.clock.now(),
+    sender: deps.config.sender,
+    serviceName: (id) => deps.catalogue.nameOf(id),
+    sources: deps.config.sources.map((s) => ({ id: s.id, name: s.name, url: s.url })),
   };
 }

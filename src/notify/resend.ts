@@ -5,17 +5,18 @@ import { countResends, enqueue, getMessage } from '../store/outbox.repo.js';
 import { compose, recipientLinks, type NotifyDeps } from './compose.js';
 
 export interface ResendRequest {
-  messageId: number;
+  /** The outbox id of the original. */
+  outboxId: number;
   to?: string;
   reason: string;
   requestedBy: string;
 }
 
-/** Enqueues a copy of message `messageId` (optionally to another address); returns the new outbox id. */
+/** Enqueues a copy of outbox message `outboxId` (optionally to another address); returns the new outbox id. */
 export async function resendMessage(deps: NotifyDeps, req: ResendRequest): Promise<number> {
   const { db, logger } = deps;
-  const original = getMessage(db, req.messageId);
-  if (!original) throw new UsageError(`no message with id ${req.messageId} in the outbox`);
+  const original = getMessage(db, req.outboxId);
+  if (!original) throw new UsageError(`no message with id ${req.outboxId} in the outbox`);
   if (!req.reason.trim()) throw new UsageError('a resend needs a reason (--reason)');
   const to = req.to?.trim() || original.to;
   if (!/^[^\s@<>]+@[^\s@<>]+$/.test(to)) throw new UsageError(`not an e-mail address: ${to}`);

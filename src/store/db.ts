@@ -1,21 +1,78 @@
 /** Opens the SQLite database and applies the numbered migrations in db/migrations. */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { ConfigError } from '../domain/errors.js';
 import { packagePath } from '../util/paths.js';
 
 export type Db = Database.Database;
 
-/** Opens (creating if needed) the database at `path` with WAL and foreign keys, migrated to the latest version. */
-export function openDb(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('synchronous = NORMAL');
-  migrate(db);
-  return db;
+/** How to open: `mustExist` for commands that only read, which must never create a folder or an empty database. */
+export interface OpenDbOptions {
+  mustExist?: boolean;
+}
+
+/**
+ * Opens the database at `path` with WAL and foreign keys, migrated to the latest version;
+ * creates it (and its folder) unless `mustExist`. Every failure is a ConfigError that names
+ * the path and what to check.
+ */
+export function openDb(path: string, options: OpenDbOptions = {}): Db {
+  const memory = path === ':memory:';
+  if (!memory && options.mustExist && !existsSync(path)) {
+    throw new ConfigError(`no database at ${path}`, {
+      hint: 'run `driftkoll poll` or `driftkoll serve` once to create it, or point DRIFTKOLL_DB or `database:` in the config at the right file',
+    });
+  }
+  let db: Db | undefined;
+  try {
+    if (!memory && !options.mustExist) mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path, { fileMustExist: options.mustExist === true });
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('synchronous = NORMAL');
+    migrate(db);
+    return db;
+  } catch (cause) {
+    db?.close();
+    throw openError(path, cause);
+  }
+}
+
+/** Codes of failures that are about the file, its folder or the disk, not about the data. */
+const ACCESS_CODES: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  ENOTDIR: 'a part of the path is not a folder',
+  SQLITE_READONLY: 'the file or its folder is read-only',
+  SQLITE_READONLY_DIRECTORY: 'the folder is read-only',
+  SQLITE_CANTOPEN: 'the file cannot be opened',
+  SQLITE_PERM: 'permission denied',
+  SQLITE_FULL: 'the disk is full',
+  SQLITE_NOTADB: 'the file is not an SQLite database',
+  SQLITE_CORRUPT: 'the file is damaged',
+  ENOENT: 'the folder cannot be created',
+  EEXIST: 'a part of the path is a file, not a folder',
+};
+
+/** What to check when the file is there but is not a usable database. */
+const CONTENT_HINT = "check that DRIFTKOLL_DB or `database:` in the config points at driftkoll's database, or restore one from a backup";
+const ACCESS_HINT =
+  'check that the user running driftkoll can read and write the file and its folder (SQLite writes -wal and -shm files beside it), and that the file system is not read-only';
+
+/** One operator line for a database that cannot be opened, created or written. */
+function openError(path: string, cause: unknown): ConfigError {
+  const code = String((cause as { code?: unknown }).code ?? '');
+  const known = ACCESS_CODES[code] ?? (code.startsWith('SQLITE_IOERR') ? 'the disk reported an I/O error' : undefined);
+  if (!known) {
+    // A failed migration or similar: not about access, so the original error says more.
+    return new ConfigError(`the database ${path} could not be opened and migrated`, { cause });
+  }
+  const content = code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT';
+  return new ConfigError(`cannot open the database ${path}: ${known}`, { cause, hint: content ? CONTENT_HINT : ACCESS_HINT });
 }
 
 interface Migration {

@@ -173,3 +173,19 @@ export function listMessages(
 export function countResends(db: Db, originalId: number): number {
   return (db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE original_id = ?').get(originalId) as { n: number }).n;
 }
+
+/** One step in a message's life, as migration 0005's triggers record it. */
+export interface OutboxHistoryEntry {
+  status: MessageStatus;
+  /** When the step happened (UTC ISO); for a return to `queued`, when the message is due again. */
+  at: string;
+  attempts: number;
+  error: string | null;
+}
+
+/** A message's status history, oldest first. */
+export function listOutboxHistory(db: Db, outboxId: number): OutboxHistoryEntry[] {
+  return db
+    .prepare('SELECT status, at, attempts, error FROM outbox_history WHERE outbox_id = ? ORDER BY id')
+    .all(outboxId) as OutboxHistoryEntry[];
+}

@@ -11,7 +11,7 @@ export type { Logger };
  * LOG_FORMAT is not "json"; LOG_FORMAT=pretty forces them).
  */
 export function createLogger(env: NodeJS.ProcessEnv = process.env): Logger {
-  const options = { name: 'driftkoll', level: env.LOG_LEVEL ?? 'info', base: undefined };
+  const options = { name: 'driftkoll', level: env.LOG_LEVEL || 'info', base: undefined };
   const readable = env.LOG_FORMAT === 'pretty' || (env.LOG_FORMAT !== 'json' && process.stderr.isTTY === true);
   if (readable) {
     // Loaded only when a person watches: scripts and CI keep the lighter JSON path.

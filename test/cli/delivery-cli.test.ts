@@ -154,7 +154,7 @@ describe('directory import, poll, digest --send, notify, outbox, resend', () => 
     const r = await cli(['directory', 'import', bad]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/administrations\.0\.contacts\.0\.email/);
+    expect(r.stderr).toMatch(/administrations\.0 \(nara-vard-och-halsa\)\.contacts\.0\.email/);
     expect(r.stderr).toMatch(/unknown service "1177-jornal"/);
     expect((await cli(['directory', 'import', root('defaults/region-uppsala.yaml')])).stdout.trim()).toBe('no changes');
   });

@@ -91,9 +91,10 @@ describe('driftkoll CLI', () => {
     expect(ok.code).toBe(0);
 
     const health = JSON.parse((await runCli(['sources', '--json'], { cwd: dir, env })).stdout) as Record<string, unknown>[];
+    // In the config's order.
     expect(health).toEqual([
-      expect.objectContaining({ id: 'broken', healthy: false, consecutiveFailures: 1, lastError: expect.stringMatching(/HTTP 500/) }),
       expect.objectContaining({ id: 'drift', healthy: true, consecutiveFailures: 0, itemsFound: 3, unknownServices: [] }),
+      expect.objectContaining({ id: 'broken', healthy: false, consecutiveFailures: 1, lastError: expect.stringMatching(/HTTP 500/) }),
     ]);
 
     const events = JSON.parse((await runCli(['events', '--json'], { cwd: dir, env })).stdout) as Record<string, unknown>[];

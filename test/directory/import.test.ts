@@ -196,13 +196,13 @@ objects:
     expect(err.message.startsWith(`${path}: `)).toBe(true);
     expect(err.message).not.toContain('\n');
     for (const expected of [
-      'administrations.0.contacts.0.email: Invalid email address',
-      'administrations.1.contacts.0.phone: unknown key',
-      'administrations.1.services.2: unknown service "1177-jornal"',
-      'administrations.2.name: Invalid input: expected string, received number',
-      'administrations.2.id: duplicate id "akademiska"',
-      'objects.0.contacts.0.channel: ',
-      'objects.0.services: expected "all" or a list of service ids',
+      'administrations.0 (akademiska).contacts.0.email: Invalid email address',
+      'administrations.1 (itc).contacts.0.phone: unknown key',
+      'administrations.1 (itc).services.2: unknown service "1177-jornal"',
+      'administrations.2 (akademiska).name: Invalid input: expected string, received number',
+      'administrations.2 (akademiska).id: duplicate id "akademiska"',
+      'objects.0 (epj).contacts.0.channel: ',
+      'objects.0 (epj).services: expected "all" or a list of service ids',
     ]) {
       expect(err.message).toContain(expected);
     }

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatForecast, formatSince, formatWhen, isoWeek } from '../../src/domain/format-sv.js';
+import {
+  countSv,
+  formatDate,
+  formatDateTime,
+  formatForecast,
+  formatSince,
+  formatWhen,
+  isoWeek,
+  roleFor,
+  roleInSentence,
+} from '../../src/domain/format-sv.js';
 
 /** Tuesday 24 November 2026, 09.30 in Stockholm. */
 const NOW = new Date('2026-11-24T09:30:00+01:00');
@@ -73,6 +83,11 @@ describe('formatForecast', () => {
     [{ ...disruption, end: null }, 'Prognos saknas'],
     [{ ...disruption, end: '2026-11-24T12:00:00+01:00' }, 'Beräknas klart kl. 12.00'],
     [{ ...disruption, end: '2026-11-25T12:00:00+01:00' }, 'Beräknas klart onsdag 25 november kl. 12.00'],
+    // Still listed as ongoing after the forecast: say it has passed, not that it is ahead.
+    [{ ...disruption, end: '2026-11-24T09:00:00+01:00' }, 'Prognosen kl. 09.00 har passerat'],
+    [{ ...disruption, end: '2026-11-24T09:30:00+01:00' }, 'Prognosen kl. 09.30 har passerat'],
+    [{ ...disruption, end: '2026-11-23T13:00:00+01:00' }, 'Prognosen måndag 23 november kl. 13.00 har passerat'],
+    [{ ...disruption, end: '2026-11-24T09:31:00+01:00' }, 'Beräknas klart kl. 09.31'],
     [{ ...disruption, status: 'resolved' as const, end: '2026-11-24T08:00:00+01:00' }, null],
     [{ kind: 'maintenance' as const, status: 'ongoing' as const, end: null }, null],
   ])('%o → %s', (event, expected) => {
@@ -89,5 +104,29 @@ describe('formatDate, formatDateTime, isoWeek', () => {
     expect(formatDateTime('2026-10-25T01:30:00Z', NOW)).toBe('söndag 25 oktober kl. 02.30');
     expect(isoWeek('2026-11-24T09:30:00+01:00')).toBe(48);
     expect(isoWeek('2027-01-03T23:30:00+01:00')).toBe(53);
+  });
+});
+
+describe('roles and counts, as mail and web write them', () => {
+  it.each([
+    ['E-hälsostrateg', 'e-hälsostrateg'],
+    ['Verksamhetsutvecklare', 'verksamhetsutvecklare'],
+    ['VSS Resurscentrum', 'VSS Resurscentrum'],
+    ['OL-IT för Invånartjänster e-hälsa', 'OL-IT för Invånartjänster e-hälsa'],
+    ['IT-samordnare', 'IT-samordnare'],
+    ['  Systemförvaltare \n NPÖ ', 'systemförvaltare NPÖ'],
+  ])('%s → %s', (role, expected) => {
+    expect(roleInSentence(role)).toBe(expected);
+  });
+
+  it('says why with the unit', () => {
+    expect(roleFor('E-hälsostrateg', 'Nära vård och hälsa')).toBe('e-hälsostrateg för Nära vård och hälsa');
+  });
+
+  it('counts with the right plural', () => {
+    expect(countSv(1, 'mottagare', 'mottagare')).toBe('1 mottagare');
+    expect(countSv(1, 'ändring', 'ändringar')).toBe('1 ändring');
+    expect(countSv(2, 'ändring', 'ändringar')).toBe('2 ändringar');
+    expect(countSv(0, 'ändring', 'ändringar')).toBe('0 ändringar');
   });
 });

@@ -15,6 +15,11 @@ export const ctx: RenderContext = {
     replyTo: '1177etjanster@regionuppsala.example',
   },
   serviceName: (id) => catalogue.nameOf(id),
+  sources: [
+    { id: 'inera-driftstatus', name: 'Inera', url: 'https://www.inera.se/driftstatus/' },
+    { id: 'inera-kommande-atgarder', name: 'Inera', url: 'https://www.inera.se/driftstatus/kommande-atgarder/' },
+    { id: 'ehm-driftinformation', name: 'E-hälsomyndigheten', url: 'https://status.example.se/driftinformation' },
+  ],
 };
 
 export const links: MessageLinks = {
@@ -196,6 +201,19 @@ export const alertOne: AlertData = {
   items: [{ event: journal, change: 'created' }],
 };
 
+/** From E-hälsomyndigheten's feed: its "Läs mer" and the footer must name E-hälsomyndigheten, not Inera. */
+export const nllSlow = event({
+  id: 111,
+  sourceId: 'ehm-driftinformation',
+  kind: 'disruption',
+  status: 'ongoing',
+  title: 'Störning: Nationella läkemedelslistan svarar långsamt',
+  services: ['nll'],
+  start: '2026-11-24T07:20:00+01:00',
+  end: '2026-11-24T09:00:00+01:00',
+  url: 'https://status.example.se/driftinformation',
+});
+
 export const alertSeveral: AlertData = {
   ...base,
   template: 'alert',
@@ -208,6 +226,7 @@ export const alertSeveral: AlertData = {
     { event: npo, change: 'vanished' },
     { event: webcert, change: 'updated', before: { end: null, impact: 'Webcert går inte att nå.' } },
     { event: journalRelease, change: 'reappeared' },
+    { event: nllSlow, change: 'created' },
   ],
 };
 

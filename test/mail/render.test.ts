@@ -24,7 +24,7 @@ const cases: [string, MessageData, string][] = [
   ['digest-full', f.digestFull, 'Driftläget för e-tjänster tisdag 24 november'],
   ['digest-empty', f.digestEmpty, 'Veckans driftläge för e-tjänster, vecka 48'],
   ['alert-one', f.alertOne, 'Störning i 1177 journal sedan kl. 08.40'],
-  ['alert-several', f.alertSeveral, '7 ändringar i driftläget: Störning i 1177 journal med flera'],
+  ['alert-several', f.alertSeveral, '8 ändringar i driftläget: Störning i 1177 journal med flera'],
   ['reminder-resend', f.reminder, 'Påminnelse: Servicefönster i Nationella tjänsteplattformen torsdag 3 december kl. 22.00–02.00'],
 ];
 
@@ -60,6 +60,29 @@ describe('golden mails', () => {
     const m = await renderer.render({ ...f.alertOne, items: [{ event: f.npo, change: 'vanished' }] }, f.ctx);
     expect(m.text).toContain('Inera listar inte längre störningen');
     expect(`${m.subject}\n${m.text}`.toLowerCase()).not.toContain('åtgärdad');
+  });
+});
+
+describe('each event names its own source', () => {
+  const plain = (text: string) => text.replace(/\s+/g, ' ');
+
+  it("says E-hälsomyndigheten for its items and Inera for Inera's, in the text and the footer", async () => {
+    const m = await renderer.render({ ...f.alertOne, items: [{ event: f.nllSlow, change: 'vanished' }] }, f.ctx);
+    const text = plain(m.text);
+    expect(text).toContain('E-hälsomyndigheten listar inte längre störningen');
+    expect(text).toContain('Läs mer hos E-hälsomyndigheten om Nationella läkemedelslistan svarar långsamt');
+    expect(text).toContain('Källa: E-hälsomyndigheten <https://status.example.se/driftinformation>');
+    expect(text).not.toContain('Inera');
+    expect(m.html).toContain('Källa: <a href="https://status.example.se/driftinformation"');
+  });
+
+  it("names a source no longer configured by its link's host, and assumes Inera without a source list", async () => {
+    const gone = f.event({ ...f.nllSlow, id: 900, sourceId: 'removed-feed', url: 'https://www.ehalsomyndigheten.se/drift/1' });
+    const removed = plain((await renderer.render({ ...f.alertOne, items: [{ event: gone, change: 'created' }] }, f.ctx)).text);
+    expect(removed).toContain('Läs mer hos ehalsomyndigheten.se om');
+    const legacy = plain((await renderer.render(f.alertOne, { ...f.ctx, sources: undefined })).text);
+    expect(legacy).toContain('Läs mer hos Inera om');
+    expect(legacy).toContain('Källa: Inera <https://www.inera.se/driftstatus/>');
   });
 });
 

@@ -36,7 +36,8 @@ describe('routing', () => {
   let app: TestApp;
   let deps: NotifyDeps;
   beforeEach(() => {
-    app = createTestApp({}, '2026-11-24T09:30:00+01:00');
+    // The events' source is configured and named, so the mail names it ("Inera listar inte längre …").
+    app = createTestApp({ sources: [{ id: 's', adapter: 'rss', url: 'https://s.example/', name: 'Inera' }] }, '2026-11-24T09:30:00+01:00');
     importDirectory(app.db, readDirectoryFile(packagePath('defaults', 'region-uppsala.yaml'), app.catalogue));
     upsertSource(app.db, { id: 's', adapter: 'rss', url: 'https://s.example/' });
     deps = { ...app, renderer: createRenderer() };

@@ -262,7 +262,7 @@ describe('alerts, reminders, digests and resends over SMTP', () => {
     await drainOutbox(app);
     const original = listMessages(app.db, {}).find((m) => m.to === 'rgs@regionuppsala.example')!;
     const id = await resendMessage(deps, {
-      messageId: original.id,
+      outboxId: original.id,
       to: 'ny.person@regionuppsala.example',
       reason: 'Ny vårdutvecklare',
       requestedBy: 'admin',

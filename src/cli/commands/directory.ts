@@ -1,21 +1,54 @@
-/** CLI actions for who hears what: `directory import FILE` and the admin `subscribe`. */
+/** CLI actions for who hears what: `directory list`, `directory import FILE` and the admin `subscribe`. */
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { UsageError } from '../../domain/errors.js';
 import { CADENCES, KINDS, type Cadence, type Kind } from '../../domain/types.js';
 import { formatImportReport, importDirectory, readDirectoryFile } from '../../directory/import.js';
 import { isSuppressed, upsertSubscription } from '../../store/subscriptions.repo.js';
 import { storedTime } from '../../util/time.js';
-import { openContext } from '../../app/context.js';
+import { unitJson } from '../../domain/present.js';
+import { listUnits } from '../../store/directory.repo.js';
+import { count } from '../../util/plural.js';
+import { openDb } from '../../store/db.js';
+import { baseContext, openContext, openExistingContext, type AppContext } from '../../app/context.js';
 import type { GlobalOptions } from '../options.js';
 
-/** `directory import FILE`: validate the file, then replace the stored directory with it; prints what changed. */
-export function directoryImportCommand(opts: GlobalOptions & { file: string }): number {
-  const ctx = openContext(opts);
+/** `directory list [--json]`: the stored administrations and objects with their contacts and services. */
+export function directoryListCommand(opts: GlobalOptions & { json?: boolean }): number {
+  const ctx = openExistingContext(opts);
+  try {
+    const units = listUnits(ctx.db);
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(units.map(unitJson), null, 2)}\n`);
+      return 0;
+    }
+    if (units.length === 0) process.stdout.write('the directory is empty (load one with: driftkoll directory import FILE)\n');
+    for (const u of units) {
+      const services = u.services === 'all' ? 'all services' : count(u.services.length, 'service');
+      process.stdout.write(`${u.id}\t${u.type}\t${u.name}\t${count(u.contacts.length, 'contact')}\t${services}\n`);
+      for (const c of u.contacts) {
+        process.stdout.write(`  ${c.email}\t${c.role}${c.name ? `\t${c.name}` : ''}${c.channel !== 'email' ? `\t(${c.channel})` : ''}\n`);
+      }
+    }
+    return 0;
+  } finally {
+    ctx.db.close();
+  }
+}
+
+/**
+ * `directory import FILE [--dry-run] [--allow-empty]`: validate the file, then replace the stored
+ * directory with it and print what changed (with --dry-run: what would change, changing nothing).
+ */
+export function directoryImportCommand(opts: GlobalOptions & { file: string; dryRun?: boolean; allowEmpty?: boolean }): number {
+  const ctx = opts.dryRun ? dryRunContext(opts) : openContext(opts);
   try {
     // A bad file throws ConfigError before anything is written.
     const directory = readDirectoryFile(opts.file, ctx.catalogue);
-    const report = importDirectory(ctx.db, directory);
+    const report = importDirectory(ctx.db, directory, { dryRun: opts.dryRun, refuseEmpty: !opts.allowEmpty });
+    if (opts.dryRun) process.stdout.write('dry run: nothing was changed; an import would make these changes:\n');
     for (const line of formatImportReport(report)) process.stdout.write(`${line}\n`);
+    if (opts.dryRun) return 0;
     ctx.logger.info(
       {
         file: opts.file,
@@ -32,6 +65,16 @@ export function directoryImportCommand(opts: GlobalOptions & { file: string }): 
   } finally {
     ctx.db.close();
   }
+}
+
+/**
+ * A dry run only looks, so it never creates a database: before the first import it compares
+ * against an empty one in memory (everything would be added).
+ */
+function dryRunContext(opts: GlobalOptions): Pick<AppContext, 'db' | 'catalogue' | 'logger'> {
+  const base = baseContext(opts);
+  const path = base.config.databasePath;
+  return { ...base, db: existsSync(path) ? openDb(path, { mustExist: true }) : openDb(':memory:') };
 }
 
 /** Splits "a, b c" into ["a", "b", "c"], dropping repeats. */

@@ -1,7 +1,7 @@
 /** CLI actions for the polling pipeline: parse, poll, events, changes. */
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../../domain/errors.js';
-import { changeJson, eventJson, itemJson, sourceJson } from '../../domain/present.js';
+import { changeJson, eventJson, itemJson, sourceJson, unpolledSourceJson } from '../../domain/present.js';
 import { ADAPTER_NAMES, getAdapter } from '../../sources/adapters/index.js';
 import { decodeBody } from '../../sources/fetch.js';
 import { keyItems } from '../../sources/identity.js';
@@ -9,7 +9,8 @@ import { pollSources } from '../../sources/poll.js';
 import { listChanges } from '../../store/changes.repo.js';
 import { listEvents } from '../../store/events.repo.js';
 import { listSources } from '../../store/sources.repo.js';
-import { baseContext, openContext } from '../../app/context.js';
+import { count } from '../../util/plural.js';
+import { baseContext, openContext, openExistingContext } from '../../app/context.js';
 import type { GlobalOptions } from '../options.js';
 
 /** `parse`: normalised items of one file as JSON, no database. */
@@ -60,18 +61,30 @@ function describeResult(r: Awaited<ReturnType<typeof pollSources>>[number]): str
   if (r.outcome === 'failed') return `${r.sourceId}: FAILED: ${r.error}`;
   if (r.outcome === 'not-modified') return `${r.sourceId}: not modified`;
   const what = r.baseline ? 'baseline of' : 'found';
-  return `${r.sourceId}: ${what} ${r.items} items, ${r.changes} changes recorded`;
+  return `${r.sourceId}: ${what} ${count(r.items ?? 0, 'item')}, ${count(r.changes, 'change')} recorded`;
 }
 
-/** `sources --json`: each source's health (last success, last failure and why, items, unknown services). */
+/**
+ * `sources --json`: each source's health (last success, last failure and why, items, unknown
+ * services). Every configured source is listed, also before its first poll ("not polled yet");
+ * a source polled once but no longer configured stays listed with its last state.
+ */
 export function sourcesCommand(opts: GlobalOptions & { json?: boolean }): number {
-  const ctx = openContext(opts);
+  const ctx = openExistingContext(opts);
   try {
-    const rows = listSources(ctx.db).map(sourceJson);
+    const stored = listSources(ctx.db).map(sourceJson);
+    const rows = [
+      ...ctx.config.sources.map((s) => stored.find((r) => r.id === s.id) ?? unpolledSourceJson(s)),
+      ...stored.filter((r) => !ctx.config.sources.some((s) => s.id === r.id)),
+    ];
     if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     else
       for (const r of rows) {
-        const state = r.healthy ? `ok, ${r.itemsFound ?? 0} items` : `FAILING x${r.consecutiveFailures}: ${r.lastError ?? 'never polled'}`;
+        const state = !r.polled
+          ? 'not polled yet'
+          : r.healthy
+            ? `ok, ${count(r.itemsFound ?? 0, 'item')}`
+            : `FAILING x${r.consecutiveFailures}: ${r.lastError ?? 'never read successfully'}`;
         process.stdout.write(`${r.id}\t${state}${r.unknownServices.length ? `\tunknown services: ${r.unknownServices.join(', ')}` : ''}\n`);
       }
     return 0;
@@ -82,7 +95,7 @@ export function sourcesCommand(opts: GlobalOptions & { json?: boolean }): number
 
 /** `events --json`: every stored event. */
 export function eventsCommand(opts: GlobalOptions & { json?: boolean }): number {
-  const ctx = openContext(opts);
+  const ctx = openExistingContext(opts);
   try {
     const events = listEvents(ctx.db);
     if (opts.json) process.stdout.write(`${JSON.stringify(events.map(eventJson), null, 2)}\n`);
@@ -100,7 +113,7 @@ export function changesCommand(opts: GlobalOptions & { json?: boolean; since?: s
     since = new Date(opts.since);
     if (Number.isNaN(since.getTime())) throw new UsageError(`--since is not an ISO time: ${opts.since}`);
   }
-  const ctx = openContext(opts);
+  const ctx = openExistingContext(opts);
   try {
     const changes = listChanges(ctx.db, { since });
     if (opts.json) process.stdout.write(`${JSON.stringify(changes.map(changeJson), null, 2)}\n`);

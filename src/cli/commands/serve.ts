@@ -16,6 +16,7 @@ import { openContext, type AppContext } from '../../app/context.js';
 import type { GlobalOptions } from '../options.js';
 import { requeueStuck } from '../../store/outbox.repo.js';
 import { drainOutbox } from '../../mail/drain.js';
+import { logStartWarnings } from '../../app/warnings.js';
 
 /** Runs functions one after another, whichever job calls. */
 function serialiser(): <T>(fn: () => Promise<T>) => Promise<T> {
@@ -86,6 +87,7 @@ export async function serveCommand(opts: GlobalOptions & { once?: boolean }): Pr
     const report = importDirectory(ctx.db, readDirectoryFile(config.directoryPath, ctx.catalogue));
     logger.info({ file: config.directoryPath, changes: formatImportReport(report) }, 'directory loaded');
   }
+  logStartWarnings(ctx);
   // This process is the outbox's worker: what an earlier run left `sending` died with it.
   // (A CLI command sending at this very moment may see its one message go out twice:
   // at-least-once allows that, a lost message it does not.)
