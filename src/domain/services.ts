@@ -2,8 +2,9 @@
  * The service catalogue (defaults/services.yaml) and the name matching that turns the
  * many spellings on status pages ("Webbtidbok", "NPÖ", "1177 Vårdguiden") into stable ids.
  */
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { packagePath } from '../util/paths.js';
 import { ConfigError } from './errors.js';
 
@@ -92,29 +93,20 @@ export class Catalogue {
     }
   }
 
-  /** Reads a catalogue YAML (defaults/services.yaml of the package when no path is given). */
+  /**
+   * The catalogue: from a YAML file when a path is given, else the package's catalogue as
+   * compiled to JSON at build time (no YAML parser loaded), or its YAML when the JSON is
+   * missing or older than the YAML (an edit not yet built).
+   */
   static load(path?: string): Catalogue {
-    const file = path ?? packagePath('defaults', 'services.yaml');
-    let doc: unknown;
-    try {
-      doc = parseYaml(readFileSync(file, 'utf8'));
-    } catch (cause) {
-      throw new ConfigError(`cannot read service catalogue ${file}`, { cause, hint: 'check the path and the YAML syntax' });
+    if (path) return new Catalogue(readCatalogueYaml(path));
+    const yaml = packagePath('defaults', 'services.yaml');
+    const json = packagePath('dist', 'defaults', 'services.json');
+    const built = mtime(json);
+    if (built !== undefined && built >= (mtime(yaml) ?? 0)) {
+      return new Catalogue((JSON.parse(readFileSync(json, 'utf8')) as { services: Service[] }).services);
     }
-    const list = (doc as { services?: unknown } | null)?.services;
-    if (!Array.isArray(list)) {
-      throw new ConfigError(`service catalogue ${file} has no "services" list`, { hint: 'see defaults/services.yaml' });
-    }
-    const services = list.map((raw, i): Service => {
-      const r = (raw ?? {}) as Record<string, unknown>;
-      // YAML reads an unquoted `id: 1177` as a number; ids are strings everywhere else.
-      if (r.id === undefined || r.id === null || typeof r.name !== 'string') {
-        throw new ConfigError(`service #${i + 1} in ${file} needs an id and a name`);
-      }
-      const aliases = Array.isArray(r.aliases) ? r.aliases.map(String) : [];
-      return { id: String(r.id), name: r.name, provider: String(r.provider ?? ''), aliases };
-    });
-    return new Catalogue(services);
+    return new Catalogue(readCatalogueYaml(yaml));
   }
 
   /** The service with this id, or undefined. */
@@ -181,4 +173,33 @@ export class Catalogue {
     taken.sort((a, b) => a.start - b.start);
     return [...new Set(taken.map((t) => t.id))];
   }
+}
+
+function mtime(path: string): number | undefined {
+  return statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+}
+
+/** Reads and checks a catalogue YAML; the build writes the same list as JSON (scripts/build-assets.mjs). */
+export function readCatalogueYaml(file: string): Service[] {
+  // The YAML parser is loaded only here: a normal start reads the JSON the build wrote.
+  const { parse: parseYaml } = createRequire(import.meta.url)('yaml') as typeof Yaml;
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new ConfigError(`cannot read service catalogue ${file}`, { cause, hint: 'check the path and the YAML syntax' });
+  }
+  const list = (doc as { services?: unknown } | null)?.services;
+  if (!Array.isArray(list)) {
+    throw new ConfigError(`service catalogue ${file} has no "services" list`, { hint: 'see defaults/services.yaml' });
+  }
+  return list.map((raw, i): Service => {
+    const r = (raw ?? {}) as Record<string, unknown>;
+    // YAML reads an unquoted `id: 1177` as a number; ids are strings everywhere else.
+    if (r.id === undefined || r.id === null || typeof r.name !== 'string') {
+      throw new ConfigError(`service #${i + 1} in ${file} needs an id and a name`);
+    }
+    const aliases = Array.isArray(r.aliases) ? r.aliases.map(String) : [];
+    return { id: String(r.id), name: r.name, provider: String(r.provider ?? ''), aliases };
+  });
 }
