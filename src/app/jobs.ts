@@ -1,7 +1,8 @@
 /**
  * The work `serve`'s scheduler does, as plain functions: poll a source then alert, send
  * reminders, enqueue the current digest slot, deliver the outbox. `serve` runs them on
- * cron patterns; `run` runs each once and exits, so cron every few minutes gives the same mail.
+ * cron patterns (serve-jobs.ts); `run` runs each once and exits, so cron every few minutes
+ * gives the same mail. Nothing here loads the scheduler (node-cron): `run` does not need it.
  */
 import type { SourceConfig } from '../config/load.js';
 import type { DigestCadence } from '../domain/types.js';
@@ -10,21 +11,10 @@ import { drainOutbox } from '../mail/drain.js';
 import { notifyPending, type NotifyResult } from '../notify/alerts.js';
 import { sendDigests, type DigestRunResult } from '../notify/digests.js';
 import { sendReminders } from '../notify/reminders.js';
-import { intervalToCron, type Job } from '../scheduler/scheduler.js';
 import type { RefreshResult } from '../sources/refresh.js';
 import { pollSources } from '../sources/poll.js';
 import { listSources } from '../store/sources.repo.js';
 import type { AppContext } from './context.js';
-
-/** Runs functions one after another, whichever job calls. */
-export function serialiser(): <T>(fn: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return (fn) => {
-    const next = tail.then(fn, fn);
-    tail = next.catch(() => undefined);
-    return next;
-  };
-}
 
 /** Polls these sources, then sends the alerts what they found calls for. */
 export async function pollAndAlert(ctx: AppContext, sources: SourceConfig[]): Promise<{ polls: RefreshResult[]; alerts: NotifyResult }> {
@@ -93,30 +83,4 @@ export async function runOnce(ctx: AppContext, opts: { due?: boolean; signal?: A
 export function runFailed(report: RunReport): boolean {
   const d = report.delivered;
   return report.polled.some((p) => p.outcome === 'failed') || d.failed > 0 || d.retried > 0;
-}
-
-/** The scheduler's jobs for `serve`: a poll per source (then alerts), reminders, digests and delivery. */
-export function buildJobs(ctx: AppContext, signal?: AbortSignal): Job[] {
-  const exclusive = serialiser();
-  const deliverJob = async () => void (await deliver(ctx, signal));
-  const pollJobs: Job[] = ctx.config.sources.map((source) => ({
-    name: `poll:${source.id}`,
-    cron: intervalToCron(source.intervalMs),
-    jitterMs: Math.min(ctx.config.polling.jitterMs, Math.floor(source.intervalMs / 4)),
-    run: async () => {
-      await exclusive(() => pollAndAlert(ctx, [source]));
-      await deliverJob();
-    },
-  }));
-  return [
-    ...pollJobs,
-    { name: 'reminders', cron: '*/15 * * * *', run: async () => void (await exclusive(() => remind(ctx))) },
-    { name: 'digest:daily', cron: ctx.config.schedules.digest, run: async () => void (await exclusive(() => digest(ctx, 'daily'))) },
-    {
-      name: 'digest:weekly',
-      cron: ctx.config.schedules.weeklyDigest,
-      run: async () => void (await exclusive(() => digest(ctx, 'weekly'))),
-    },
-    { name: 'deliver', cron: '* * * * *', run: deliverJob },
-  ];
 }

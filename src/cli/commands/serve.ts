@@ -5,7 +5,7 @@
  */
 import { assertCron } from '../../notify/slots.js';
 import { startScheduler } from '../../scheduler/scheduler.js';
-import { buildJobs } from '../../app/jobs.js';
+import { buildJobs } from '../../app/serve-jobs.js';
 import { UsageError } from '../../domain/errors.js';
 import { formatImportReport, importDirectory, readDirectoryFile } from '../../directory/import.js';
 import { startWebServer } from '../../web/server.js';

@@ -3,6 +3,8 @@
  * Adapters are loaded on their first parse, so a command that parses nothing never loads
  * cheerio, and only a feed source loads rss-parser.
  */
+// Loaded for its side effect: Stockholm's UTC offset kept per hour, which parsing dates leans on.
+import '../../util/time.js';
 import type { Adapter } from './types.js';
 
 const LOADERS: Readonly<Record<string, () => Promise<Adapter>>> = {
