@@ -3,6 +3,7 @@
  * redirects, conditional GET, charset detection, and retries with backoff / Retry-After.
  */
 import { FetchError } from '../domain/errors.js';
+import { httpGet, type HttpResponse } from './http-get.js';
 
 /** Options for {@link fetchPage}. */
 export interface FetchOptions {
@@ -28,7 +29,18 @@ export interface FetchOptions {
 
 /** A page (`ok`) or a 304 answer to a conditional GET (`not-modified`); `url` is the final URL. */
 export type FetchResult =
-  | { kind: 'ok'; url: string; status: number; body: string; etag: string | null; lastModified: string | null; contentType: string | null; charset: string; bytes: number; attempts: number }
+  | {
+      kind: 'ok';
+      url: string;
+      status: number;
+      body: string;
+      etag: string | null;
+      lastModified: string | null;
+      contentType: string | null;
+      charset: string;
+      bytes: number;
+      attempts: number;
+    }
   | { kind: 'not-modified'; url: string; status: 304; etag: string | null; lastModified: string | null; attempts: number };
 
 /** Defaults for everything except the User-Agent, which each caller must identify itself with. */
@@ -56,8 +68,19 @@ class AttemptError extends Error {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const RETRYABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
 ]);
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -71,7 +94,14 @@ export async function fetchPage(url: string, opts: FetchOptions): Promise<FetchR
     try {
       return { ...(await attemptOnce(url, opts)), attempts: attempt };
     } catch (err) {
-      const e = err instanceof AttemptError ? err : new AttemptError(`GET ${url} failed: ${describeNetworkError(err)}`, { retryable: false, hint: 'unexpected error while fetching', cause: err });
+      const e =
+        err instanceof AttemptError
+          ? err
+          : new AttemptError(`GET ${url} failed: ${describeNetworkError(err)}`, {
+              retryable: false,
+              hint: 'unexpected error while fetching',
+              cause: err,
+            });
       const { retryable, hint, status, retryAfterMs, cause } = e.info;
       if (!retryable || attempt > opts.retries) {
         const tries = attempt > 1 ? ` (after ${attempt} attempts)` : '';
@@ -85,7 +115,10 @@ export async function fetchPage(url: string, opts: FetchOptions): Promise<FetchR
 async function attemptOnce(url: string, opts: FetchOptions): Promise<PageResult> {
   const controller = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => { timedOut = true; controller.abort(); }, opts.timeoutMs);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, opts.timeoutMs);
   const headers: Record<string, string> = {
     'user-agent': opts.userAgent,
     accept: 'text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.8',
@@ -95,44 +128,60 @@ async function attemptOnce(url: string, opts: FetchOptions): Promise<PageResult>
   let current = parseUrl(url, undefined);
   try {
     for (let hop = 0; ; hop++) {
-      const res = await fetch(current, { redirect: 'manual', signal: controller.signal, headers });
-      const location = res.headers.get('location');
+      const res = await httpGet(current, { signal: controller.signal, headers });
+      const location = res.header('location');
       if (REDIRECTS.has(res.status) && location !== null) {
-        await res.body?.cancel().catch(() => {});
+        res.discard();
         if (hop >= opts.maxRedirects) {
-          throw new AttemptError(`too many redirects (more than ${opts.maxRedirects}) fetching ${url}`, { retryable: false, hint: 'configure the final URL instead of one that redirects this much' });
+          throw new AttemptError(`too many redirects (more than ${opts.maxRedirects}) fetching ${url}`, {
+            retryable: false,
+            hint: 'configure the final URL instead of one that redirects this much',
+          });
         }
         current = parseUrl(location, current);
         continue;
       }
-      const etag = res.headers.get('etag');
-      const lastModified = res.headers.get('last-modified');
+      const etag = res.header('etag');
+      const lastModified = res.header('last-modified');
       if (res.status === 304) {
-        await res.body?.cancel().catch(() => {});
-        return { kind: 'not-modified', url: current, status: 304, etag: etag ?? opts.etag ?? null, lastModified: lastModified ?? opts.lastModified ?? null };
+        res.discard();
+        return {
+          kind: 'not-modified',
+          url: current,
+          status: 304,
+          etag: etag ?? opts.etag ?? null,
+          lastModified: lastModified ?? opts.lastModified ?? null,
+        };
       }
       if (res.status < 200 || res.status > 299) {
-        await res.body?.cancel().catch(() => {});
+        res.discard();
         const transient = res.status >= 500 || res.status === 429;
         throw new AttemptError(`HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''} from ${current}`, {
           retryable: transient,
           status: res.status,
-          retryAfterMs: res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers.get('retry-after'), opts.maxRetryAfterMs) : null,
+          retryAfterMs: res.status === 429 || res.status === 503 ? parseRetryAfter(res.header('retry-after'), opts.maxRetryAfterMs) : null,
           hint: transient ? 'the server is having trouble; it will be tried again on the next poll' : 'check the configured URL',
         });
       }
       const raw = await readCapped(res, opts.maxBytes, controller, current);
-      const contentType = res.headers.get('content-type');
+      const contentType = res.header('content-type');
       const { text, charset } = decode(raw, contentType);
       return { kind: 'ok', url: current, status: res.status, body: text, etag, lastModified, contentType, charset, bytes: raw.byteLength };
     }
   } catch (err) {
     if (err instanceof AttemptError) throw err;
     if (timedOut) {
-      throw new AttemptError(`GET ${current} timed out after ${opts.timeoutMs} ms`, { retryable: true, hint: 'the server is slow or unreachable; check the URL or raise the timeout' });
+      throw new AttemptError(`GET ${current} timed out after ${opts.timeoutMs} ms`, {
+        retryable: true,
+        hint: 'the server is slow or unreachable; check the URL or raise the timeout',
+      });
     }
     const detail = describeNetworkError(err);
-    throw new AttemptError(`GET ${current} failed: ${detail}`, { retryable: isTransient(err), cause: rootCause(err), hint: 'check network access and that the host is reachable' });
+    throw new AttemptError(`GET ${current} failed: ${detail}`, {
+      retryable: isTransient(err),
+      cause: rootCause(err),
+      hint: 'check network access and that the host is reachable',
+    });
   } finally {
     clearTimeout(timer);
   }
@@ -146,33 +195,48 @@ function parseUrl(location: string, base: string | undefined): string {
     throw new AttemptError(`invalid URL "${location}"`, { retryable: false, cause, hint: 'check the configured URL' });
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new AttemptError(`unsupported URL scheme in "${parsed.href}"`, { retryable: false, hint: 'only http and https URLs can be fetched' });
+    throw new AttemptError(`unsupported URL scheme in "${parsed.href}"`, {
+      retryable: false,
+      hint: 'only http and https URLs can be fetched',
+    });
   }
   return parsed.href;
 }
 
 /** Stream the body, aborting as soon as it exceeds `maxBytes` (or Content-Length says it will). */
-async function readCapped(res: Response, maxBytes: number, controller: AbortController, url: string): Promise<Uint8Array> {
+async function readCapped(res: HttpResponse, maxBytes: number, controller: AbortController, url: string): Promise<Uint8Array> {
   const tooLarge = (size: string) => {
     controller.abort();
-    return new AttemptError(`response from ${url} is larger than ${maxBytes} bytes (${size})`, { retryable: false, hint: 'check the URL, or raise maxBytes if the page really is this large' });
+    return new AttemptError(`response from ${url} is larger than ${maxBytes} bytes (${size})`, {
+      retryable: false,
+      hint: 'check the URL, or raise maxBytes if the page really is this large',
+    });
   };
-  const declared = Number(res.headers.get('content-length') ?? '');
+  const cutShort = (cause?: unknown) =>
+    new AttemptError(`GET ${url} failed: connection terminated before the whole body arrived`, {
+      retryable: true,
+      cause,
+      hint: 'the connection broke mid-page; it is tried again',
+    });
+  const declared = Number(res.header('content-length') ?? '');
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(`Content-Length ${declared}`);
-  if (!res.body) return new Uint8Array(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
+  const chunks: Buffer[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(`at least ${total} bytes received`);
+  try {
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      total += chunk.byteLength;
+      if (total > maxBytes) {
+        res.discard();
+        throw tooLarge(`at least ${total} bytes received`);
+      }
+      chunks.push(chunk);
     }
-    chunks.push(value);
+  } catch (err) {
+    // A timeout aborts the request: the caller reports that, not a broken connection.
+    if (err instanceof AttemptError || controller.signal.aborted) throw err;
+    throw cutShort(err);
   }
+  if (!res.complete()) throw cutShort();
   return Buffer.concat(chunks, total);
 }
 
@@ -233,7 +297,9 @@ function rootCause(err: unknown): unknown {
 
 function describeNetworkError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  const parts = causeChain(err).map((c) => c.message || String(c.code ?? '')).filter((m) => m && m !== 'fetch failed');
+  const parts = causeChain(err)
+    .map((c) => c.message || String(c.code ?? ''))
+    .filter((m) => m && m !== 'fetch failed');
   return [...new Set(parts)].join(': ') || err.message || err.name;
 }
 

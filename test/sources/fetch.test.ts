@@ -1,11 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FetchError } from '../../src/domain/errors.js';
 import { DEFAULT_FETCH_OPTIONS, fetchPage, type FetchOptions } from '../../src/sources/fetch.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-interface TestServer { url: string; requests: IncomingMessage[] }
+interface TestServer {
+  url: string;
+  requests: IncomingMessage[];
+}
 
 const servers: Server[] = [];
 let sleeps: number[] = [];
@@ -13,13 +18,22 @@ let sleeps: number[] = [];
 afterEach(async () => {
   sleeps = [];
   await Promise.all(
-    servers.splice(0).map((s) => new Promise<void>((resolve) => { s.closeAllConnections(); s.close(() => resolve()); })),
+    servers.splice(0).map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          s.closeAllConnections();
+          s.close(() => resolve());
+        }),
+    ),
   );
 });
 
 async function serve(handler: Handler): Promise<TestServer> {
   const requests: IncomingMessage[] = [];
-  const server = createServer((req, res) => { requests.push(req); handler(req, res); });
+  const server = createServer((req, res) => {
+    requests.push(req);
+    handler(req, res);
+  });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
@@ -29,13 +43,18 @@ function options(overrides: Partial<FetchOptions> = {}): FetchOptions {
   return {
     ...DEFAULT_FETCH_OPTIONS,
     userAgent: 'driftkoll-test/0.1 (+mailto:ops@example.org)',
-    sleep: async (ms) => { sleeps.push(ms); },
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
     ...overrides,
   };
 }
 
 async function fetchError(promise: Promise<unknown>): Promise<FetchError> {
-  const err = await promise.then(() => null, (e: unknown) => e);
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(FetchError);
   return err as FetchError;
 }
@@ -50,11 +69,47 @@ describe('fetchPage', () => {
     });
     const result = await fetchPage(`${srv.url}/status`, options());
     expect(result).toMatchObject({
-      kind: 'ok', url: `${srv.url}/status`, status: 200, body: '<p>Allt fungerar</p>', etag: '"v1"',
-      lastModified: 'Tue, 01 Apr 2025 10:00:00 GMT', contentType: 'text/html', charset: 'utf-8', bytes: 20, attempts: 1,
+      kind: 'ok',
+      url: `${srv.url}/status`,
+      status: 200,
+      body: '<p>Allt fungerar</p>',
+      etag: '"v1"',
+      lastModified: 'Tue, 01 Apr 2025 10:00:00 GMT',
+      contentType: 'text/html',
+      charset: 'utf-8',
+      bytes: 20,
+      attempts: 1,
     });
     expect(srv.requests[0]?.headers['user-agent']).toBe('driftkoll-test/0.1 (+mailto:ops@example.org)');
     expect(srv.requests[0]?.headers['if-none-match']).toBeUndefined();
+  });
+
+  it('asks for compressed bodies and decompresses gzip and br', async () => {
+    const page = `<p>${LATIN1_TEXT}</p>`.repeat(50);
+    const srv = await serve((req, res) => {
+      const br = req.url === '/br';
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-encoding': br ? 'br' : 'gzip' });
+      res.end(br ? brotliCompressSync(page) : gzipSync(page));
+    });
+    expect(await fetchPage(`${srv.url}/gz`, options())).toMatchObject({ kind: 'ok', body: page, bytes: Buffer.byteLength(page) });
+    expect(await fetchPage(`${srv.url}/br`, options())).toMatchObject({ kind: 'ok', body: page });
+    expect(srv.requests[0]?.headers['accept-encoding']).toMatch(/gzip/);
+  });
+
+  it('treats a gzip body cut short as an error, and retries it', async () => {
+    const srv = await serve((_req, res) => {
+      // Text that does not compress much, so the first 100 bytes are far from the whole stream.
+      const gz = gzipSync(randomBytes(5000).toString('hex'));
+      res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip', 'content-length': String(gz.length) });
+      res.write(gz.subarray(0, 100));
+      setTimeout(() => res.socket?.destroy(), 10);
+    });
+    const err = await fetchPage(`${srv.url}/`, options({ retries: 1 })).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(FetchError);
+    expect((err as Error).message).toMatch(/terminated before the whole body arrived \(after 2 attempts\)/);
   });
 
   it('sends conditional headers and reports 304 as not-modified', async () => {
@@ -67,7 +122,12 @@ describe('fetchPage', () => {
     });
     const result = await fetchPage(srv.url, options({ etag: '"v1"', lastModified: 'Tue, 01 Apr 2025 10:00:00 GMT' }));
     expect(result).toEqual({
-      kind: 'not-modified', url: `${srv.url}/`, status: 304, etag: '"v1"', lastModified: 'Tue, 01 Apr 2025 10:00:00 GMT', attempts: 1,
+      kind: 'not-modified',
+      url: `${srv.url}/`,
+      status: 304,
+      etag: '"v1"',
+      lastModified: 'Tue, 01 Apr 2025 10:00:00 GMT',
+      attempts: 1,
     });
   });
 
@@ -98,7 +158,9 @@ describe('fetchPage', () => {
   });
 
   it('times out when the server never answers, without hanging', async () => {
-    const srv = await serve(() => { /* never respond */ });
+    const srv = await serve(() => {
+      /* never respond */
+    });
     const started = Date.now();
     const err = await fetchError(fetchPage(srv.url, options({ timeoutMs: 300, retries: 0 })));
     expect(err.message).toMatch(/timed out after 300 ms/);
@@ -107,7 +169,10 @@ describe('fetchPage', () => {
   });
 
   it('times out when the body stalls, and retries timeouts', async () => {
-    const srv = await serve((_req, res) => { res.writeHead(200, { 'content-length': '100' }); res.write('partial'); });
+    const srv = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('partial');
+    });
     const err = await fetchError(fetchPage(srv.url, options({ timeoutMs: 300, retries: 1 })));
     expect(err.message).toMatch(/timed out after 300 ms/);
     expect(srv.requests).toHaveLength(2);
@@ -115,7 +180,9 @@ describe('fetchPage', () => {
   });
 
   it('rejects a body over the cap announced by Content-Length', async () => {
-    const srv = await serve((_req, res) => { res.writeHead(200, { 'content-length': '5000' }).end('x'.repeat(5000)); });
+    const srv = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': '5000' }).end('x'.repeat(5000));
+    });
     const err = await fetchError(fetchPage(srv.url, options({ maxBytes: 1000 })));
     expect(err.message).toMatch(/larger than 1000 bytes/);
     expect(srv.requests).toHaveLength(1);
@@ -133,7 +200,9 @@ describe('fetchPage', () => {
         if (res.write(chunk)) setImmediate(pump);
         else res.once('drain', pump);
       };
-      res.on('close', () => { stopped = true; });
+      res.on('close', () => {
+        stopped = true;
+      });
       pump();
     });
     const err = await fetchError(fetchPage(srv.url, options({ maxBytes: 64 * 1024 })));
@@ -151,21 +220,27 @@ describe('fetchPage', () => {
 
   it('decodes Latin-1 from a <meta charset> tag', async () => {
     const html = `<html><head><meta charset="latin1"><title>x</title></head><body>${LATIN1_TEXT}</body></html>`;
-    const srv = await serve((_req, res) => { res.writeHead(200, { 'content-type': 'text/html' }).end(Buffer.from(html, 'latin1')); });
+    const srv = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(Buffer.from(html, 'latin1'));
+    });
     const result = await fetchPage(srv.url, options());
     expect(result.kind === 'ok' && result.body).toBe(html);
   });
 
   it('decodes Latin-1 from a <meta http-equiv> tag', async () => {
     const html = `<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"></head><body>${LATIN1_TEXT}</body></html>`;
-    const srv = await serve((_req, res) => { res.writeHead(200).end(Buffer.from(html, 'latin1')); });
+    const srv = await serve((_req, res) => {
+      res.writeHead(200).end(Buffer.from(html, 'latin1'));
+    });
     const result = await fetchPage(srv.url, options());
     expect(result.kind === 'ok' && result.body).toBe(html);
   });
 
   it('decodes using an XML encoding declaration', async () => {
     const xml = `<?xml version="1.0" encoding="ISO-8859-1"?><rss><channel><title>${LATIN1_TEXT}</title></channel></rss>`;
-    const srv = await serve((_req, res) => { res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(Buffer.from(xml, 'latin1')); });
+    const srv = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(Buffer.from(xml, 'latin1'));
+    });
     const result = await fetchPage(srv.url, options());
     expect(result).toMatchObject({ kind: 'ok', body: xml, charset: 'windows-1252' });
   });
@@ -199,7 +274,9 @@ describe('fetchPage', () => {
   });
 
   it('retries 500 with exponential backoff and then fails with the status', async () => {
-    const srv = await serve((_req, res) => { res.writeHead(500).end('boom'); });
+    const srv = await serve((_req, res) => {
+      res.writeHead(500).end('boom');
+    });
     const err = await fetchError(fetchPage(srv.url, options({ retries: 2, backoffMs: 100 })));
     expect(err.status).toBe(500);
     expect(err.message).toMatch(/HTTP 500/);
@@ -212,7 +289,9 @@ describe('fetchPage', () => {
   });
 
   it('fails at once on 404', async () => {
-    const srv = await serve((_req, res) => { res.writeHead(404).end('nope'); });
+    const srv = await serve((_req, res) => {
+      res.writeHead(404).end('nope');
+    });
     const err = await fetchError(fetchPage(srv.url, options()));
     expect(err.status).toBe(404);
     expect(err.message).toMatch(/HTTP 404/);
