@@ -76,7 +76,7 @@ export async function benchFanout(n: number): Promise<FanoutResult> {
     await drainOutbox(ctx);
     const deliverMs = performance.now() - t0;
     const received = smtp.received();
-    const sample = db.prepare('SELECT subject, html, text FROM outbox ORDER BY id LIMIT 1').get() as {
+    const sample = db.prepare('SELECT subject, html, text FROM outbox JOIN outbox_bodies ON outbox_id = id ORDER BY id LIMIT 1').get() as {
       subject: string;
       html: string;
       text: string;
