@@ -82,23 +82,31 @@ function needleOf(spelling: string): string {
 export class Catalogue {
   readonly services: readonly Service[];
   private readonly ids = new Map<string, Service>();
-  private readonly names = new Map<string, string>();
-  private readonly patterns: TextPattern[] = [];
+  private lookups: { names: Map<string, string>; patterns: TextPattern[] } | undefined;
 
   constructor(services: Service[]) {
     this.services = services;
-    for (const s of services) {
-      this.ids.set(s.id, s);
+    for (const s of services) this.ids.set(s.id, s);
+  }
+
+  /** Names and text patterns, built on first use: a command that matches no names never compiles them. */
+  private get index(): { names: Map<string, string>; patterns: TextPattern[] } {
+    if (this.lookups) return this.lookups;
+    const names = new Map<string, string>();
+    const patterns: TextPattern[] = [];
+    for (const s of this.services) {
       for (const text of [s.name, ...s.aliases]) {
         for (const spelling of spellings(text)) {
           const key = foldName(spelling);
           if (!key) continue;
           // The first service to claim a spelling keeps it, so an alias never steals a name.
-          if (!this.names.has(key)) this.names.set(key, s.id);
-          this.patterns.push({ id: s.id, re: textPattern(spelling), needle: needleOf(spelling) });
+          if (!names.has(key)) names.set(key, s.id);
+          patterns.push({ id: s.id, re: textPattern(spelling), needle: needleOf(spelling) });
         }
       }
     }
+    this.lookups = { names, patterns };
+    return this.lookups;
   }
 
   /**
@@ -135,7 +143,7 @@ export class Catalogue {
   match(name: string): string | undefined {
     const key = foldName(name);
     if (!key) return undefined;
-    const direct = this.names.get(key);
+    const direct = this.index.names.get(key);
     if (direct) return direct;
     // "1177 tidbokning (Webbtidbok)": try the name, then what the parentheses hold.
     const m = TRAILING_PAREN.exec(name);
@@ -172,7 +180,7 @@ export class Catalogue {
     // Over a hundred Unicode regexes per text made this most of a feed poll's CPU; a
     // substring test first skips nearly all of them.
     const lower = text.toLowerCase();
-    for (const p of this.patterns) {
+    for (const p of this.index.patterns) {
       if (!lower.includes(p.needle)) continue;
       p.re.lastIndex = 0;
       for (const m of text.matchAll(p.re)) hits.push({ id: p.id, start: m.index, end: m.index + m[0].length });

@@ -71,13 +71,17 @@ export function hasMessageKey(db: Db, key: string): boolean {
 }
 
 /**
- * Claims up to `limit` queued rows due at `now`, oldest first, by setting them to `sending`
+ * Claims up to `limit` queued rows due at `now`, earliest due first, by setting them to `sending`
  * in one write transaction, so two workers never claim the same row.
  */
 export function claimDue(db: Db, now: string, limit: number): OutboxMessage[] {
-  // Ids first, from the outbox_due index alone (ids grow with enqueue time, so this is
-  // oldest first): sorting whole rows would read every queued message's HTML each claim.
-  const due = prepared(db, `SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?`).pluck();
+  // Ids first, from the outbox_due index alone, in its own order (due time, then id: for new
+  // mail that is enqueue order): the first due row is then one index step away, where
+  // ORDER BY id alone sorted every queued row on each claim (10,000 digests: quadratic).
+  const due = prepared(
+    db,
+    `SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+  ).pluck();
   const read = prepared(db, `${SELECT} WHERE id = ?`);
   const mark = prepared(db, `UPDATE outbox SET status = 'sending', claimed_at = ? WHERE id = ?`);
   return db
