@@ -29,6 +29,9 @@ export interface FanoutResult {
   perSecond: number;
   /** The bare nodemailer loop, per second. */
   limitPerSecond: number;
+  /** The same two rates per second of this process's CPU time (the sink included in both): steadier on a busy machine. */
+  perCpuSecond: number;
+  limitPerCpuSecond: number;
   received: number;
 }
 
@@ -69,12 +72,18 @@ export async function benchFanout(n: number): Promise<FanoutResult> {
     } as Parameters<typeof importDirectory>[1]);
     const deps = { ...ctx, renderer: createRenderer() };
     clock.now = () => new Date('2026-11-25T07:30:00+01:00');
+    const cpuMs = (since: NodeJS.CpuUsage) => {
+      const c = process.cpuUsage(since);
+      return (c.user + c.system) / 1000;
+    };
+    const c0 = process.cpuUsage();
     let t0 = performance.now();
     await sendDigests(deps);
     const renderMs = performance.now() - t0;
     t0 = performance.now();
     await drainOutbox(ctx);
     const deliverMs = performance.now() - t0;
+    const ourCpuMs = cpuMs(c0);
     const received = smtp.received();
     const sample = db.prepare('SELECT subject, html, text FROM outbox JOIN outbox_bodies ON outbox_id = id ORDER BY id LIMIT 1').get() as {
       subject: string;
@@ -87,9 +96,11 @@ export async function benchFanout(n: number): Promise<FanoutResult> {
     const nodemailer = createRequire(import.meta.url)('nodemailer') as typeof Nodemailer;
     const mailer = nodemailer.createTransport({ url: smtp.url, pool: true, logger: false });
     const message = { from: 'bench@bench.example', to: 'someone@bench.example', ...sample };
+    const c1 = process.cpuUsage();
     t0 = performance.now();
     for (let i = 0; i < n; i++) await mailer.sendMail(message);
     const limitMs = performance.now() - t0;
+    const limitCpuMs = cpuMs(c1);
     mailer.close();
     return {
       recipients: n,
@@ -97,6 +108,8 @@ export async function benchFanout(n: number): Promise<FanoutResult> {
       deliverMs,
       perSecond: (received / (renderMs + deliverMs)) * 1000,
       limitPerSecond: (n / limitMs) * 1000,
+      perCpuSecond: (received / ourCpuMs) * 1000,
+      limitPerCpuSecond: (n / limitCpuMs) * 1000,
       received,
     };
   } finally {
