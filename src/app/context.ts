@@ -7,7 +7,7 @@ import { loadConfig, type Config } from '../config/load.js';
 import { ConfigError, UsageError } from '../domain/errors.js';
 import { ADAPTER_NAMES } from '../sources/adapters/index.js';
 import { Catalogue } from '../domain/services.js';
-import { createRenderer, type Renderer } from '../mail/render.js';
+import type { Renderer } from '../mail/render.js';
 import { openDb, type Db } from '../store/db.js';
 import { clockFromEnv, type Clock } from '../util/clock.js';
 import { createLogger, type Logger } from '../util/logger.js';
@@ -47,10 +47,21 @@ export function baseContext(opts: { config?: string }): Pick<AppContext, 'config
   return { config, clock, logger: createLogger(), catalogue: Catalogue.load() };
 }
 
+/** A renderer whose module (templates, views, Handlebars) loads on the first render: read-only commands never pay for it. */
+function lazyRenderer(): Renderer {
+  let real: Promise<Renderer> | undefined;
+  return {
+    async render(data, ctx) {
+      real ??= import('../mail/render.js').then((m) => m.createRenderer());
+      return (await real).render(data, ctx);
+    },
+  };
+}
+
 /** The whole context, with the database opened (created if needed) and migrated. */
 export function openContext(opts: { config?: string }): AppContext {
   const base = baseContext(opts);
-  return { ...base, db: openDb(base.config.databasePath), renderer: createRenderer() };
+  return { ...base, db: openDb(base.config.databasePath), renderer: lazyRenderer() };
 }
 
 /**
@@ -59,5 +70,5 @@ export function openContext(opts: { config?: string }): AppContext {
  */
 export function openExistingContext(opts: { config?: string }): AppContext {
   const base = baseContext(opts);
-  return { ...base, db: openDb(base.config.databasePath, { mustExist: true }), renderer: createRenderer() };
+  return { ...base, db: openDb(base.config.databasePath, { mustExist: true }), renderer: lazyRenderer() };
 }

@@ -1,7 +1,14 @@
-/** Benchmark: rendering and enqueuing 1,000 digests, then sending them to a loopback SMTP server. */
+/**
+ * Digest fan-out: `n` recipients, each with their own digest rendered, enqueued and delivered
+ * to a loopback sink that accepts and discards, against the limit: a bare nodemailer loop
+ * sending one prebuilt message `n` times over the same kind of pool, one message at a time
+ * (as the outbox worker sends: claim one, send it, record it).
+ */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type Nodemailer from 'nodemailer';
 import { drainOutbox } from '../mail/drain.js';
 import { loadConfig } from '../config/load.js';
 import { importDirectory } from '../directory/import.js';
@@ -12,11 +19,38 @@ import { refreshSource } from '../sources/refresh.js';
 import { openDb } from '../store/db.js';
 import { silentLogger } from '../util/logger.js';
 import { packagePath } from '../util/paths.js';
-import type { Timing } from './parse.js';
 import { startSmtpSink } from './smtp-sink.js';
 
-/** `n` contacts following every service, three sample pages polled, then one digest slot. */
-export async function benchDigests(n: number): Promise<Timing[]> {
+export interface FanoutResult {
+  recipients: number;
+  renderMs: number;
+  deliverMs: number;
+  /** Rendered, enqueued and delivered, per second. */
+  perSecond: number;
+  /** The bare nodemailer loop, per second. */
+  limitPerSecond: number;
+  /** The same two rates per second of this process's CPU time (the sink included in both): steadier on a busy machine. */
+  perCpuSecond: number;
+  limitPerCpuSecond: number;
+  received: number;
+}
+
+/** The three demo pages, polled once from memory, so digests have content. */
+async function seed(ctx: Parameters<typeof refreshSource>[0]): Promise<void> {
+  for (const [id, file] of [
+    ['inera-driftstatus', 'driftstatus.html'],
+    ['inera-kommande-atgarder', 'kommande-atgarder.html'],
+    ['inera-planeringskalendern', 'planeringskalendern.html'],
+  ] as const) {
+    const body = readFileSync(packagePath('demo', 'pages', file), 'utf8');
+    const source = ctx.config.sources.find((s) => s.id === id)!;
+    const page = { kind: 'ok' as const, status: 200, body, etag: null, lastModified: null, contentType: 'text/html', charset: 'utf-8' };
+    await refreshSource({ ...ctx, fetch: async (url) => ({ ...page, url, bytes: body.length, attempts: 1 }) }, source);
+  }
+}
+
+/** `n` contacts following every service; one digest slot rendered, enqueued and delivered. */
+export async function benchFanout(n: number): Promise<FanoutResult> {
   const dir = mkdtempSync(join(tmpdir(), 'driftkoll-bench-'));
   const smtp = await startSmtpSink();
   try {
@@ -24,32 +58,7 @@ export async function benchDigests(n: number): Promise<Timing[]> {
     const db = openDb(config.databasePath);
     const clock = { now: () => new Date('2026-11-24T09:30:00+01:00') };
     const ctx = { db, config, clock, catalogue: Catalogue.load(), logger: silentLogger() };
-    for (const [id, file] of [
-      ['inera-driftstatus', 'driftstatus.html'],
-      ['inera-kommande-atgarder', 'kommande-atgarder.html'],
-      ['inera-planeringskalendern', 'planeringskalendern.html'],
-    ] as const) {
-      const body = readFileSync(packagePath('demo', 'pages', file), 'utf8');
-      const source = config.sources.find((s) => s.id === id)!;
-      await refreshSource(
-        {
-          ...ctx,
-          fetch: async (url) => ({
-            kind: 'ok',
-            url,
-            status: 200,
-            body,
-            etag: null,
-            lastModified: null,
-            contentType: 'text/html',
-            charset: 'utf-8',
-            bytes: body.length,
-            attempts: 1,
-          }),
-        },
-        source,
-      );
-    }
+    await seed(ctx);
     importDirectory(db, {
       region: 'Bench',
       timezone: 'Europe/Stockholm',
@@ -63,19 +72,46 @@ export async function benchDigests(n: number): Promise<Timing[]> {
     } as Parameters<typeof importDirectory>[1]);
     const deps = { ...ctx, renderer: createRenderer() };
     clock.now = () => new Date('2026-11-25T07:30:00+01:00');
-    const mem0 = process.memoryUsage().rss;
+    const cpuMs = (since: NodeJS.CpuUsage) => {
+      const c = process.cpuUsage(since);
+      return (c.user + c.system) / 1000;
+    };
+    const c0 = process.cpuUsage();
     let t0 = performance.now();
-    const r = await sendDigests(deps);
+    await sendDigests(deps);
     const renderMs = performance.now() - t0;
-    const mem1 = process.memoryUsage().rss;
     t0 = performance.now();
-    const sent = await drainOutbox(ctx);
-    const sendMs = performance.now() - t0;
+    await drainOutbox(ctx);
+    const deliverMs = performance.now() - t0;
+    const ourCpuMs = cpuMs(c0);
+    const received = smtp.received();
+    const sample = db.prepare('SELECT subject, html, text FROM outbox JOIN outbox_bodies ON outbox_id = id ORDER BY id LIMIT 1').get() as {
+      subject: string;
+      html: string;
+      text: string;
+    };
     db.close();
-    return [
-      { name: `render + enqueue ${r.enqueued} digests`, ms: renderMs, detail: `RSS +${((mem1 - mem0) / 1048576).toFixed(0)} MiB` },
-      { name: `send ${sent.sent} digests over SMTP (loopback, pooled)`, ms: sendMs, detail: `${smtp.received()} received by the server` },
-    ];
+
+    // The limit: one prebuilt message, the same pool settings, one send at a time.
+    const nodemailer = createRequire(import.meta.url)('nodemailer') as typeof Nodemailer;
+    const mailer = nodemailer.createTransport({ url: smtp.url, pool: true, logger: false });
+    const message = { from: 'bench@bench.example', to: 'someone@bench.example', ...sample };
+    const c1 = process.cpuUsage();
+    t0 = performance.now();
+    for (let i = 0; i < n; i++) await mailer.sendMail(message);
+    const limitMs = performance.now() - t0;
+    const limitCpuMs = cpuMs(c1);
+    mailer.close();
+    return {
+      recipients: n,
+      renderMs,
+      deliverMs,
+      perSecond: (received / (renderMs + deliverMs)) * 1000,
+      limitPerSecond: (n / limitMs) * 1000,
+      perCpuSecond: (received / ourCpuMs) * 1000,
+      limitPerCpuSecond: (n / limitCpuMs) * 1000,
+      received,
+    };
   } finally {
     await smtp.close();
     rmSync(dir, { recursive: true, force: true });

@@ -170,6 +170,12 @@ function program(): Command {
     .description('the main job: scheduler (poll, alert, remind, digest, deliver) and the web app')
     .addOption(new Option('--once', 'run every due job once and exit').hideHelp())
     .action(run(async () => (await import('./commands/serve.js')).serveCommand as Action));
+  cli
+    .command('run')
+    .description("once what serve's scheduler does (poll, alert, remind, digest, deliver), for cron or a systemd timer")
+    .option('--due', 'poll only the sources whose interval has passed since their last poll')
+    .option('--json', 'print what was done as JSON')
+    .action(run(async () => (await import('./commands/run.js')).runCommand as Action));
   return cli;
 }
 

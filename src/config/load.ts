@@ -1,12 +1,33 @@
 /** Finds, reads and validates the configuration, then applies environment overrides and defaults. */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import { parseDocument, type YAMLError } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../domain/errors.js';
 import type { Kind } from '../domain/types.js';
+import { packagePath } from '../util/paths.js';
 import { VERSION } from '../version.js';
-import { configSchema, type ConfigFile } from './schema.js';
+import type * as Schema from './schema.js';
+import type { ConfigFile } from './schema.js';
+
+/**
+ * The YAML parser and the zod schema (~0.13 s of module loading) are loaded only when a
+ * config file is read; without one, a command starts on the built-in defaults without them.
+ * The schema is an ES module: require() of it needs Node 20.19 or later.
+ */
+const require = createRequire(import.meta.url);
+
+function schemaModule(): typeof Schema {
+  try {
+    return require('./schema.js') as typeof Schema;
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'MODULE_NOT_FOUND') throw err;
+    // Run from the TypeScript sources (the tests): require() cannot load .ts, so take the built copy.
+    return require(packagePath('dist', 'config', 'schema.js')) as typeof Schema;
+  }
+}
 
 export interface SourceConfig {
   id: string;
@@ -90,6 +111,8 @@ function readConfigFile(path: string): ConfigFile {
   } catch (cause) {
     throw new ConfigError(`${path}: cannot read the config file`, { cause });
   }
+  const { parseDocument } = require('yaml') as typeof Yaml;
+  const { configSchema } = schemaModule();
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0)
     throw new ConfigError(`${path}: not valid YAML: ${yamlProblems(doc.errors)}`, { cause: yamlCause(doc.errors) });

@@ -2,8 +2,9 @@
  * The service catalogue (defaults/services.yaml) and the name matching that turns the
  * many spellings on status pages ("Webbtidbok", "NPÖ", "1177 Vårdguiden") into stable ids.
  */
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { packagePath } from '../util/paths.js';
 import { ConfigError } from './errors.js';
 
@@ -54,6 +55,8 @@ function spellings(text: string): string[] {
 interface TextPattern {
   id: string;
   re: RegExp;
+  /** The spelling's longest word, lower-cased: text without it cannot match, so the regex is skipped. */
+  needle: string;
 }
 
 function escapeRe(s: string): string {
@@ -69,52 +72,57 @@ function textPattern(spelling: string): RegExp {
   return new RegExp(body, exactCase ? 'gu' : 'giu');
 }
 
+/** The longest word of a spelling, lower-cased (the regex matches case-insensitively or exactly, so this is a necessary condition). */
+function needleOf(spelling: string): string {
+  const words = spelling.trim().split(SEPARATORS).filter(Boolean);
+  return words.reduce((a, b) => (b.length > a.length ? b : a), '').toLowerCase();
+}
+
 /** The catalogue of national services, with lookups by id, by name and in free text. */
 export class Catalogue {
   readonly services: readonly Service[];
   private readonly ids = new Map<string, Service>();
-  private readonly names = new Map<string, string>();
-  private readonly patterns: TextPattern[] = [];
+  private lookups: { names: Map<string, string>; patterns: TextPattern[] } | undefined;
 
   constructor(services: Service[]) {
     this.services = services;
-    for (const s of services) {
-      this.ids.set(s.id, s);
+    for (const s of services) this.ids.set(s.id, s);
+  }
+
+  /** Names and text patterns, built on first use: a command that matches no names never compiles them. */
+  private get index(): { names: Map<string, string>; patterns: TextPattern[] } {
+    if (this.lookups) return this.lookups;
+    const names = new Map<string, string>();
+    const patterns: TextPattern[] = [];
+    for (const s of this.services) {
       for (const text of [s.name, ...s.aliases]) {
         for (const spelling of spellings(text)) {
           const key = foldName(spelling);
           if (!key) continue;
           // The first service to claim a spelling keeps it, so an alias never steals a name.
-          if (!this.names.has(key)) this.names.set(key, s.id);
-          this.patterns.push({ id: s.id, re: textPattern(spelling) });
+          if (!names.has(key)) names.set(key, s.id);
+          patterns.push({ id: s.id, re: textPattern(spelling), needle: needleOf(spelling) });
         }
       }
     }
+    this.lookups = { names, patterns };
+    return this.lookups;
   }
 
-  /** Reads a catalogue YAML (defaults/services.yaml of the package when no path is given). */
+  /**
+   * The catalogue: from a YAML file when a path is given, else the package's catalogue as
+   * compiled to JSON at build time (no YAML parser loaded), or its YAML when the JSON is
+   * missing or older than the YAML (an edit not yet built).
+   */
   static load(path?: string): Catalogue {
-    const file = path ?? packagePath('defaults', 'services.yaml');
-    let doc: unknown;
-    try {
-      doc = parseYaml(readFileSync(file, 'utf8'));
-    } catch (cause) {
-      throw new ConfigError(`cannot read service catalogue ${file}`, { cause, hint: 'check the path and the YAML syntax' });
+    if (path) return new Catalogue(readCatalogueYaml(path));
+    const yaml = packagePath('defaults', 'services.yaml');
+    const json = packagePath('dist', 'defaults', 'services.json');
+    const built = mtime(json);
+    if (built !== undefined && built >= (mtime(yaml) ?? 0)) {
+      return new Catalogue((JSON.parse(readFileSync(json, 'utf8')) as { services: Service[] }).services);
     }
-    const list = (doc as { services?: unknown } | null)?.services;
-    if (!Array.isArray(list)) {
-      throw new ConfigError(`service catalogue ${file} has no "services" list`, { hint: 'see defaults/services.yaml' });
-    }
-    const services = list.map((raw, i): Service => {
-      const r = (raw ?? {}) as Record<string, unknown>;
-      // YAML reads an unquoted `id: 1177` as a number; ids are strings everywhere else.
-      if (r.id === undefined || r.id === null || typeof r.name !== 'string') {
-        throw new ConfigError(`service #${i + 1} in ${file} needs an id and a name`);
-      }
-      const aliases = Array.isArray(r.aliases) ? r.aliases.map(String) : [];
-      return { id: String(r.id), name: r.name, provider: String(r.provider ?? ''), aliases };
-    });
-    return new Catalogue(services);
+    return new Catalogue(readCatalogueYaml(yaml));
   }
 
   /** The service with this id, or undefined. */
@@ -135,7 +143,7 @@ export class Catalogue {
   match(name: string): string | undefined {
     const key = foldName(name);
     if (!key) return undefined;
-    const direct = this.names.get(key);
+    const direct = this.index.names.get(key);
     if (direct) return direct;
     // "1177 tidbokning (Webbtidbok)": try the name, then what the parentheses hold.
     const m = TRAILING_PAREN.exec(name);
@@ -169,7 +177,11 @@ export class Catalogue {
    */
   findInText(text: string): string[] {
     const hits: { id: string; start: number; end: number }[] = [];
-    for (const p of this.patterns) {
+    // Over a hundred Unicode regexes per text made this most of a feed poll's CPU; a
+    // substring test first skips nearly all of them.
+    const lower = text.toLowerCase();
+    for (const p of this.index.patterns) {
+      if (!lower.includes(p.needle)) continue;
       p.re.lastIndex = 0;
       for (const m of text.matchAll(p.re)) hits.push({ id: p.id, start: m.index, end: m.index + m[0].length });
     }
@@ -181,4 +193,33 @@ export class Catalogue {
     taken.sort((a, b) => a.start - b.start);
     return [...new Set(taken.map((t) => t.id))];
   }
+}
+
+function mtime(path: string): number | undefined {
+  return statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+}
+
+/** Reads and checks a catalogue YAML; the build writes the same list as JSON (scripts/build-assets.mjs). */
+export function readCatalogueYaml(file: string): Service[] {
+  // The YAML parser is loaded only here: a normal start reads the JSON the build wrote.
+  const { parse: parseYaml } = createRequire(import.meta.url)('yaml') as typeof Yaml;
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new ConfigError(`cannot read service catalogue ${file}`, { cause, hint: 'check the path and the YAML syntax' });
+  }
+  const list = (doc as { services?: unknown } | null)?.services;
+  if (!Array.isArray(list)) {
+    throw new ConfigError(`service catalogue ${file} has no "services" list`, { hint: 'see defaults/services.yaml' });
+  }
+  return list.map((raw, i): Service => {
+    const r = (raw ?? {}) as Record<string, unknown>;
+    // YAML reads an unquoted `id: 1177` as a number; ids are strings everywhere else.
+    if (r.id === undefined || r.id === null || typeof r.name !== 'string') {
+      throw new ConfigError(`service #${i + 1} in ${file} needs an id and a name`);
+    }
+    const aliases = Array.isArray(r.aliases) ? r.aliases.map(String) : [];
+    return { id: String(r.id), name: r.name, provider: String(r.provider ?? ''), aliases };
+  });
 }

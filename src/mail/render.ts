@@ -1,16 +1,16 @@
 /**
  * The mail renderer: message data → subject, HTML and plain text.
  *
- * Each MJML template is turned into HTML once per process (on first use) and that HTML,
- * still holding its Handlebars expressions, is compiled once per renderer. A message is
- * then only a view model (views.ts) poured into two compiled templates, so rendering
- * thousands of digests costs no MJML work. Handlebars escapes every value in the HTML;
- * the text part is compiled without escaping (it is not markup) and then wrapped.
+ * The MJML layout is turned into HTML at build time (compile-mjml.ts, run by `npm run build`),
+ * still holding its Handlebars expressions; that HTML is compiled by Handlebars once per
+ * renderer, on first use. A message is then only a view model (views.ts) poured into two
+ * compiled templates. Handlebars escapes every value in the HTML; the text part is compiled
+ * without escaping (it is not markup) and then wrapped. Handlebars itself is loaded on the
+ * first render, so commands that send nothing never pay for it.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import Handlebars from 'handlebars';
-import mjml2html from 'mjml';
+import type HandlebarsNs from 'handlebars';
 import { packagePath } from '../util/paths.js';
 import type { MessageData, RenderContext, RenderedMessage } from './types.js';
 import { buildView, type MailView } from './views.js';
@@ -24,40 +24,16 @@ export interface Renderer {
   render(data: MessageData, ctx: RenderContext): Promise<RenderedMessage>;
 }
 
-type Compiled = Handlebars.TemplateDelegate<MailView>;
+type Handlebars = typeof HandlebarsNs;
+type Compiled = HandlebarsNs.TemplateDelegate<MailView>;
 
-/** MJML → HTML, once per template file per process (a promise, so concurrent first uses share it). */
-const mjmlCache = new Map<string, Promise<string>>();
-
-async function compileMjml(path: string, templatesDir: string): Promise<string> {
-  const source = await readFile(path, 'utf8');
+/** The layout as the build compiled it; a missing file means the package was not built. */
+async function compiledLayout(path: string): Promise<string> {
   try {
-    const out = await mjml2html(source, {
-      validationLevel: 'strict',
-      filePath: path,
-      ignoreIncludes: false,
-      includePath: templatesDir,
-      minify: false,
-      beautify: false,
-      keepComments: false,
-      fonts: {},
-    });
-    if (out.errors.length) throw new Error(out.errors.map((e) => e.formattedMessage).join('; '));
-    return out.html;
+    return await readFile(path, 'utf8');
   } catch (cause) {
-    throw new Error(`MJML template ${path} could not be compiled; fix the template (see cause)`, { cause });
+    throw new Error(`compiled mail layout ${path} is missing; run npm run build`, { cause });
   }
-}
-
-function mjmlHtml(path: string, templatesDir: string): Promise<string> {
-  let html = mjmlCache.get(path);
-  if (!html) {
-    html = compileMjml(path, templatesDir);
-    mjmlCache.set(path, html);
-    // A failed compile is not cached: the next render tries again (after the template is fixed).
-    html.catch(() => mjmlCache.delete(path));
-  }
-  return html;
 }
 
 /** A heading in plain text: level 1 underlined with "=", level 2 with "-", level 3 as a plain line. */
@@ -113,7 +89,7 @@ export function finishText(text: string): string {
 }
 
 /** Partials: `name.html.hbs` as `name` (escaped HTML), `name.txt.hbs` as `name_txt` (plain text). */
-async function registerPartials(hb: typeof Handlebars, dir: string): Promise<void> {
+async function registerPartials(hb: Handlebars, dir: string): Promise<void> {
   const files = (await readdir(join(dir, 'partials'))).filter((f) => f.endsWith('.hbs')).sort();
   for (const file of files) {
     const source = await readFile(join(dir, 'partials', file), 'utf8');
@@ -124,34 +100,41 @@ async function registerPartials(hb: typeof Handlebars, dir: string): Promise<voi
 }
 
 /**
- * Creates a renderer reading templates from `templatesDir` (default: the package's
- * `templates/`). Templates are read and compiled lazily, once, on first use.
+ * Creates a renderer reading the text template and partials from `templatesDir` (default:
+ * the package's `templates/`) and the layout compiled at build time from `compiledDir`
+ * (default: the package's `dist/templates/`). Everything is read and compiled lazily, once.
  */
-export function createRenderer(opts: { templatesDir?: string } = {}): Renderer {
+export function createRenderer(opts: { templatesDir?: string; compiledDir?: string } = {}): Renderer {
   const dir = opts.templatesDir ?? packagePath('templates');
-  const hb = Handlebars.create();
-  hb.registerHelper('h', textHeading);
-  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  let partials: Promise<void> | undefined;
+  const compiledDir = opts.compiledDir ?? packagePath('dist', 'templates');
+  let handlebars: Promise<Handlebars> | undefined;
   const templates = new Map<string, Promise<Compiled>>();
+
+  const setup = async (): Promise<Handlebars> => {
+    const hb = (await import('handlebars')).default.create();
+    hb.registerHelper('h', textHeading);
+    hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    await registerPartials(hb, dir);
+    return hb;
+  };
 
   // Alerts, reminders and digests differ only in their words (views.ts), so one layout serves all.
   const compiled = (part: 'html' | 'text'): Promise<Compiled> => {
-    const key = part;
-    let t = templates.get(key);
+    let t = templates.get(part);
     if (!t) {
       t = (async () => {
-        partials ??= registerPartials(hb, dir).catch((err: unknown) => {
-          partials = undefined;
+        handlebars ??= setup().catch((err: unknown) => {
+          handlebars = undefined;
           throw err;
         });
-        await partials;
+        const hb = await handlebars;
         const source =
-          part === 'html' ? await mjmlHtml(join(dir, 'message.mjml'), dir) : await readFile(join(dir, 'message.txt.hbs'), 'utf8');
+          part === 'html' ? await compiledLayout(join(compiledDir, 'message.html')) : await readFile(join(dir, 'message.txt.hbs'), 'utf8');
         return hb.compile<MailView>(source, { strict: true, noEscape: part === 'text' });
       })();
-      templates.set(key, t);
-      t.catch(() => templates.delete(key));
+      templates.set(part, t);
+      // A failed compile is not cached: the next render tries again.
+      t.catch(() => templates.delete(part));
     }
     return t;
   };

@@ -3,6 +3,7 @@
  * redirects, conditional GET, charset detection, and retries with backoff / Retry-After.
  */
 import { FetchError } from '../domain/errors.js';
+import { httpGet, type HttpResponse } from './http-get.js';
 
 /** Options for {@link fetchPage}. */
 export interface FetchOptions {
@@ -127,10 +128,10 @@ async function attemptOnce(url: string, opts: FetchOptions): Promise<PageResult>
   let current = parseUrl(url, undefined);
   try {
     for (let hop = 0; ; hop++) {
-      const res = await fetch(current, { redirect: 'manual', signal: controller.signal, headers });
-      const location = res.headers.get('location');
+      const res = await httpGet(current, { signal: controller.signal, headers });
+      const location = res.header('location');
       if (REDIRECTS.has(res.status) && location !== null) {
-        await res.body?.cancel().catch(() => {});
+        res.discard();
         if (hop >= opts.maxRedirects) {
           throw new AttemptError(`too many redirects (more than ${opts.maxRedirects}) fetching ${url}`, {
             retryable: false,
@@ -140,10 +141,10 @@ async function attemptOnce(url: string, opts: FetchOptions): Promise<PageResult>
         current = parseUrl(location, current);
         continue;
       }
-      const etag = res.headers.get('etag');
-      const lastModified = res.headers.get('last-modified');
+      const etag = res.header('etag');
+      const lastModified = res.header('last-modified');
       if (res.status === 304) {
-        await res.body?.cancel().catch(() => {});
+        res.discard();
         return {
           kind: 'not-modified',
           url: current,
@@ -153,18 +154,17 @@ async function attemptOnce(url: string, opts: FetchOptions): Promise<PageResult>
         };
       }
       if (res.status < 200 || res.status > 299) {
-        await res.body?.cancel().catch(() => {});
+        res.discard();
         const transient = res.status >= 500 || res.status === 429;
         throw new AttemptError(`HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''} from ${current}`, {
           retryable: transient,
           status: res.status,
-          retryAfterMs:
-            res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers.get('retry-after'), opts.maxRetryAfterMs) : null,
+          retryAfterMs: res.status === 429 || res.status === 503 ? parseRetryAfter(res.header('retry-after'), opts.maxRetryAfterMs) : null,
           hint: transient ? 'the server is having trouble; it will be tried again on the next poll' : 'check the configured URL',
         });
       }
       const raw = await readCapped(res, opts.maxBytes, controller, current);
-      const contentType = res.headers.get('content-type');
+      const contentType = res.header('content-type');
       const { text, charset } = decodeBody(raw, contentType);
       return { kind: 'ok', url: current, status: res.status, body: text, etag, lastModified, contentType, charset, bytes: raw.byteLength };
     }
@@ -204,7 +204,7 @@ function parseUrl(location: string, base: string | undefined): string {
 }
 
 /** Stream the body, aborting as soon as it exceeds `maxBytes` (or Content-Length says it will). */
-async function readCapped(res: Response, maxBytes: number, controller: AbortController, url: string): Promise<Uint8Array> {
+async function readCapped(res: HttpResponse, maxBytes: number, controller: AbortController, url: string): Promise<Uint8Array> {
   const tooLarge = (size: string) => {
     controller.abort();
     return new AttemptError(`response from ${url} is larger than ${maxBytes} bytes (${size})`, {
@@ -212,22 +212,31 @@ async function readCapped(res: Response, maxBytes: number, controller: AbortCont
       hint: 'check the URL, or raise maxBytes if the page really is this large',
     });
   };
-  const declared = Number(res.headers.get('content-length') ?? '');
+  const cutShort = (cause?: unknown) =>
+    new AttemptError(`GET ${url} failed: connection terminated before the whole body arrived`, {
+      retryable: true,
+      cause,
+      hint: 'the connection broke mid-page; it is tried again',
+    });
+  const declared = Number(res.header('content-length') ?? '');
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(`Content-Length ${declared}`);
-  if (!res.body) return new Uint8Array(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
+  const chunks: Buffer[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(`at least ${total} bytes received`);
+  try {
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      total += chunk.byteLength;
+      if (total > maxBytes) {
+        res.discard();
+        throw tooLarge(`at least ${total} bytes received`);
+      }
+      chunks.push(chunk);
     }
-    chunks.push(value);
+  } catch (err) {
+    // A timeout aborts the request: the caller reports that, not a broken connection.
+    if (err instanceof AttemptError || controller.signal.aborted) throw err;
+    throw cutShort(err);
   }
+  if (!res.complete()) throw cutShort();
   return Buffer.concat(chunks, total);
 }
 

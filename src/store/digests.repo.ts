@@ -1,11 +1,11 @@
 /** SQL for digest_log: the last digest each address received, per cadence. */
 import type { DigestCadence } from '../domain/types.js';
 import type { Db } from './db.js';
+import { prepared } from './statements.js';
 
 /** Where the next digest to this address starts: the end of the last one, or undefined. */
 export function lastCoveredTo(db: Db, email: string, cadence: DigestCadence): string | undefined {
-  return db
-    .prepare('SELECT covered_to FROM digest_log WHERE email = ? AND cadence = ? ORDER BY covered_to DESC LIMIT 1')
+  return prepared(db, 'SELECT covered_to FROM digest_log WHERE email = ? AND cadence = ? ORDER BY covered_to DESC LIMIT 1')
     .pluck()
     .get(email, cadence) as string | undefined;
 }

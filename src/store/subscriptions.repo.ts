@@ -4,6 +4,7 @@
  */
 import type { Cadence, Kind } from '../domain/types.js';
 import type { Db } from './db.js';
+import { prepared } from './statements.js';
 
 export interface Subscription {
   id: number;
@@ -104,7 +105,8 @@ export function suppress(db: Db, email: string, reason: string, at: string): boo
 
 /** True when the address (case-insensitive) asked for no more mail. */
 export function isSuppressed(db: Db, email: string): boolean {
-  return db.prepare('SELECT 1 FROM suppressions WHERE email = ?').get(email.trim()) !== undefined;
+  // Asked once per message delivered and per digest recipient: compiled once per connection.
+  return prepared(db, 'SELECT 1 FROM suppressions WHERE email = ?').get(email.trim()) !== undefined;
 }
 
 /** Lifts a suppression; false when there was none. */

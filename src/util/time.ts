@@ -1,7 +1,30 @@
 /** Instants as stored (UTC ISO, comparable as strings) and as shown in data (Stockholm offset). */
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 
 export const ZONE = 'Europe/Stockholm';
+
+/**
+ * Luxon works out a zone's offset with Intl.DateTimeFormat#formatToParts on every call,
+ * which made it most of the time spent parsing a large page (and most of its garbage).
+ * Stockholm's offset changes only at 01:00 UTC, on a whole UTC hour, so it is kept per
+ * UTC hour. Luxon hands out one IANAZone per name, so every `{ zone: ZONE }` gets this.
+ */
+function cacheOffsets(name: string): void {
+  const zone = IANAZone.create(name);
+  const compute = zone.offset.bind(zone);
+  const byHour = new Map<number, number>();
+  zone.offset = (ts: number): number => {
+    const hour = Math.floor(ts / 3_600_000);
+    let offset = byHour.get(hour);
+    if (offset === undefined) {
+      if (byHour.size > 100_000) byHour.clear();
+      offset = compute(ts);
+      byHour.set(hour, offset);
+    }
+    return offset;
+  };
+}
+cacheOffsets(ZONE);
 
 /** The stored form of an instant: UTC ISO 8601, e.g. 2026-11-24T08:30:00.000Z. */
 export function storedTime(d: Date): string {

@@ -1,13 +1,20 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/domain/errors.js';
-import { Catalogue, foldName, slugify } from '../../src/domain/services.js';
+import { Catalogue, foldName, readCatalogueYaml, slugify } from '../../src/domain/services.js';
+import { packagePath } from '../../src/util/paths.js';
 
 const catalogue = Catalogue.load();
 
 describe('Catalogue.load', () => {
+  it('reads the JSON the build wrote, which holds exactly what defaults/services.yaml says', () => {
+    const json = JSON.parse(readFileSync(packagePath('dist', 'defaults', 'services.json'), 'utf8')) as { services: unknown[] };
+    expect(json.services).toEqual(readCatalogueYaml(packagePath('defaults', 'services.yaml')));
+    expect(catalogue.services).toEqual(json.services);
+  });
+
   it('reads defaults/services.yaml when no path is given', () => {
     expect(catalogue.services.length).toBeGreaterThan(20);
     expect(catalogue.byId('npo')).toEqual({

@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compileMjml } from '../../src/mail/compile-mjml.js';
 import { createRenderer } from '../../src/mail/render.js';
 import type { AlertData, DigestData, MessageData, ReminderData } from '../../src/mail/types.js';
 import { packagePath } from '../../src/util/paths.js';
@@ -151,7 +153,7 @@ describe('scraped text is data', () => {
 });
 
 describe('compiling', () => {
-  it('runs MJML once per template however many messages are rendered', async () => {
+  it('compiles the templates once however many messages are rendered', async () => {
     const second = createRenderer();
     const all = [f.digestFull, f.digestEmpty, f.alertOne, f.alertSeveral, f.reminder];
     const batch = Array.from({ length: 50 }, (_, i) => (i % 2 ? renderer : second).render(all[i % all.length]!, f.ctx));
@@ -159,12 +161,38 @@ describe('compiling', () => {
     expect(rendered).toHaveLength(50);
   });
 
-  it('reports a broken template with its path', async () => {
+  it('the build step reports a broken template with its path and writes nothing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'driftkoll-templates-'));
     try {
-      await cp(packagePath('templates'), dir, { recursive: true });
-      await writeFile(join(dir, 'message.mjml'), '<mjml><mj-body><mj-text>fel</mj-text></mj-body></mjml>');
-      await expect(createRenderer({ templatesDir: dir }).render(f.alertOne, f.ctx)).rejects.toThrow(/message\.mjml could not be compiled/);
+      await cp(packagePath('templates'), join(dir, 'templates'), { recursive: true });
+      await writeFile(join(dir, 'templates', 'message.mjml'), '<mjml><mj-body><mj-text>fel</mj-text></mj-body></mjml>');
+      const build = await new Promise<{ code: number; stderr: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          [packagePath('scripts', 'build-assets.mjs'), '--templates', join(dir, 'templates'), '--out', join(dir, 'out')],
+          (err, _stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stderr }),
+        ),
+      );
+      expect(build.code).toBe(1);
+      expect(build.stderr).toContain(`${join(dir, 'templates', 'message.mjml')} could not be compiled`);
+      await expect(readFile(join(dir, 'out', 'templates', 'message.html'), 'utf8')).rejects.toThrow(/ENOENT/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('renders from the layout the build compiled, which matches the MJML source', async () => {
+    const built = await readFile(packagePath('dist', 'templates', 'message.html'), 'utf8');
+    expect(built).toBe(await compileMjml(packagePath('templates', 'message.mjml'), packagePath('templates')));
+    // The renderer really reads that file: a different compiled layout changes the HTML.
+    const dir = await mkdtemp(join(tmpdir(), 'driftkoll-compiled-'));
+    try {
+      await writeFile(join(dir, 'message.html'), built.replace('<body', '<body data-test="compiled-dir"'));
+      const m = await createRenderer({ compiledDir: dir }).render(f.alertOne, f.ctx);
+      expect(m.html).toContain('data-test="compiled-dir"');
+      await expect(createRenderer({ compiledDir: join(dir, 'none') }).render(f.alertOne, f.ctx)).rejects.toThrow(
+        /message\.html is missing; run npm run build/,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

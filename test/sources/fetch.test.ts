@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FetchError } from '../../src/domain/errors.js';
 import { DEFAULT_FETCH_OPTIONS, fetchPage, type FetchOptions } from '../../src/sources/fetch.js';
@@ -80,6 +82,34 @@ describe('fetchPage', () => {
     });
     expect(srv.requests[0]?.headers['user-agent']).toBe('driftkoll-test/0.1 (+mailto:ops@example.org)');
     expect(srv.requests[0]?.headers['if-none-match']).toBeUndefined();
+  });
+
+  it('asks for compressed bodies and decompresses gzip and br', async () => {
+    const page = `<p>${LATIN1_TEXT}</p>`.repeat(50);
+    const srv = await serve((req, res) => {
+      const br = req.url === '/br';
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-encoding': br ? 'br' : 'gzip' });
+      res.end(br ? brotliCompressSync(page) : gzipSync(page));
+    });
+    expect(await fetchPage(`${srv.url}/gz`, options())).toMatchObject({ kind: 'ok', body: page, bytes: Buffer.byteLength(page) });
+    expect(await fetchPage(`${srv.url}/br`, options())).toMatchObject({ kind: 'ok', body: page });
+    expect(srv.requests[0]?.headers['accept-encoding']).toMatch(/gzip/);
+  });
+
+  it('treats a gzip body cut short as an error, and retries it', async () => {
+    const srv = await serve((_req, res) => {
+      // Text that does not compress much, so the first 100 bytes are far from the whole stream.
+      const gz = gzipSync(randomBytes(5000).toString('hex'));
+      res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip', 'content-length': String(gz.length) });
+      res.write(gz.subarray(0, 100));
+      setTimeout(() => res.socket?.destroy(), 10);
+    });
+    const err = await fetchPage(`${srv.url}/`, options({ retries: 1 })).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(FetchError);
+    expect((err as Error).message).toMatch(/terminated before the whole body arrived \(after 2 attempts\)/);
   });
 
   it('sends conditional headers and reports 304 as not-modified', async () => {

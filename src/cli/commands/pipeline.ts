@@ -2,10 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../../domain/errors.js';
 import { changeJson, eventJson, itemJson, sourceJson, unpolledSourceJson } from '../../domain/present.js';
-import { ADAPTER_NAMES, getAdapter } from '../../sources/adapters/index.js';
-import { decodeBody } from '../../sources/fetch.js';
-import { keyItems } from '../../sources/identity.js';
-import { pollSources } from '../../sources/poll.js';
+import type { RefreshResult } from '../../sources/refresh.js';
 import { listChanges } from '../../store/changes.repo.js';
 import { listEvents } from '../../store/events.repo.js';
 import { listSources } from '../../store/sources.repo.js';
@@ -15,6 +12,10 @@ import type { GlobalOptions } from '../options.js';
 
 /** `parse`: normalised items of one file as JSON, no database. */
 export async function parseCommand(opts: GlobalOptions & { adapter: string; file: string; url?: string }): Promise<number> {
+  // Polling code loads only for the commands that poll or parse, not for the read-only ones.
+  const { ADAPTER_NAMES, getAdapter } = await import('../../sources/adapters/index.js');
+  const { keyItems } = await import('../../sources/identity.js');
+  const { decodeBody } = await import('../../sources/fetch.js');
   const adapter = getAdapter(opts.adapter);
   if (!adapter) throw new UsageError(`unknown adapter "${opts.adapter}"; known: ${ADAPTER_NAMES.join(', ')}`);
   let raw: Buffer;
@@ -48,6 +49,7 @@ export async function pollCommand(opts: GlobalOptions & { source?: string; json?
     if (sources.length === 0) {
       throw new UsageError(`no source "${opts.source}"; configured: ${ctx.config.sources.map((s) => s.id).join(', ')}`);
     }
+    const { pollSources } = await import('../../sources/poll.js');
     const results = await pollSources(ctx, sources);
     if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
     else for (const r of results) process.stdout.write(`${describeResult(r)}\n`);
@@ -57,7 +59,7 @@ export async function pollCommand(opts: GlobalOptions & { source?: string; json?
   }
 }
 
-function describeResult(r: Awaited<ReturnType<typeof pollSources>>[number]): string {
+function describeResult(r: RefreshResult): string {
   if (r.outcome === 'failed') return `${r.sourceId}: FAILED: ${r.error}`;
   if (r.outcome === 'not-modified') return `${r.sourceId}: not modified`;
   const what = r.baseline ? 'baseline of' : 'found';

@@ -3,65 +3,16 @@
  * sends reminders, runs digests on schedule and drains the outbox, and serves the web app.
  * Jobs that read and write events run one at a time, so a digest never sees half a poll.
  */
-import { notifyPending } from '../../notify/alerts.js';
-import { sendDigests } from '../../notify/digests.js';
-import { sendReminders } from '../../notify/reminders.js';
 import { assertCron } from '../../notify/slots.js';
-import { pollSources } from '../../sources/poll.js';
-import { intervalToCron, startScheduler, type Job } from '../../scheduler/scheduler.js';
+import { startScheduler } from '../../scheduler/scheduler.js';
+import { buildJobs } from '../../app/serve-jobs.js';
 import { UsageError } from '../../domain/errors.js';
 import { formatImportReport, importDirectory, readDirectoryFile } from '../../directory/import.js';
 import { startWebServer } from '../../web/server.js';
-import { openContext, type AppContext } from '../../app/context.js';
+import { openContext } from '../../app/context.js';
 import type { GlobalOptions } from '../options.js';
 import { requeueStuck } from '../../store/outbox.repo.js';
-import { drainOutbox } from '../../mail/drain.js';
 import { logStartWarnings } from '../../app/warnings.js';
-
-/** Runs functions one after another, whichever job calls. */
-function serialiser(): <T>(fn: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return (fn) => {
-    const next = tail.then(fn, fn);
-    tail = next.catch(() => undefined);
-    return next;
-  };
-}
-
-/** The scheduler's jobs: a poll per source (then alerts), reminders, digests and delivery. */
-function buildJobs(ctx: AppContext, signal?: AbortSignal): Job[] {
-  const exclusive = serialiser();
-  const deliver = async () => {
-    await drainOutbox(ctx, signal);
-  };
-  const pollJobs: Job[] = ctx.config.sources.map((source) => ({
-    name: `poll:${source.id}`,
-    cron: intervalToCron(source.intervalMs),
-    jitterMs: Math.min(ctx.config.polling.jitterMs, Math.floor(source.intervalMs / 4)),
-    run: async () => {
-      await exclusive(async () => {
-        await pollSources(ctx, [source]);
-        await notifyPending(ctx);
-      });
-      await deliver();
-    },
-  }));
-  return [
-    ...pollJobs,
-    { name: 'reminders', cron: '*/15 * * * *', run: async () => void (await exclusive(() => sendReminders(ctx))) },
-    {
-      name: 'digest:daily',
-      cron: ctx.config.schedules.digest,
-      run: async () => void (await exclusive(() => sendDigests(ctx, { cadence: 'daily' }))),
-    },
-    {
-      name: 'digest:weekly',
-      cron: ctx.config.schedules.weeklyDigest,
-      run: async () => void (await exclusive(() => sendDigests(ctx, { cadence: 'weekly' }))),
-    },
-    { name: 'deliver', cron: '* * * * *', run: deliver },
-  ];
-}
 
 /** Starts the scheduler, polls every source once at start, and runs until SIGTERM/SIGINT. */
 export async function serveCommand(opts: GlobalOptions & { once?: boolean }): Promise<number> {

@@ -1,5 +1,6 @@
 /** The SMTP transport (nodemailer, pooled), with nodemailer's errors mapped to SmtpError. */
-import nodemailer from 'nodemailer';
+import { createRequire } from 'node:module';
+import type Nodemailer from 'nodemailer';
 import type { NodemailerError, SMTPPoolOptions } from 'nodemailer';
 import { SmtpError } from '../../domain/errors.js';
 import type { Logger } from '../../util/logger.js';
@@ -43,13 +44,15 @@ export function createSmtpTransport(url: URL, logger: Logger, options: Transport
     disableUrlAccess: true,
     logger: false,
   };
-  const mailer = nodemailer.createTransport(config);
+  // nodemailer (~100 modules) is loaded by the first message: a run with nothing to send never pays for it.
+  let mailer: ReturnType<typeof Nodemailer.createTransport> | undefined;
+  const connect = () => (mailer ??= (createRequire(import.meta.url)('nodemailer') as typeof Nodemailer).createTransport(config));
   logger.debug({ host: url.hostname, port: url.port, pool: config.pool }, 'SMTP transport created');
   return {
     name: 'smtp',
     async send(msg: OutgoingMail): Promise<SendResult> {
       try {
-        const info = await mailer.sendMail({
+        const info = await connect().sendMail({
           from: msg.from,
           to: msg.to,
           replyTo: msg.replyTo ?? undefined,
@@ -65,7 +68,7 @@ export function createSmtpTransport(url: URL, logger: Logger, options: Transport
       }
     },
     close(): Promise<void> {
-      mailer.close();
+      mailer?.close();
       return Promise.resolve();
     },
   };

@@ -10,7 +10,7 @@
  * is worked out once per page. Only selectors from configuration, a table's header row and
  * the calendar's fallback time still go through cheerio.
  */
-import * as cheerio from 'cheerio';
+import * as cheerio from 'cheerio/slim';
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { describeError, ParseError } from '../../domain/errors.js';

@@ -2,7 +2,7 @@
  * Generic RSS 2.0 / Atom adapter (E-hälsomyndigheten's driftinformation and any other
  * feed), normalised the same way as the HTML pages.
  */
-import * as cheerio from 'cheerio';
+import * as cheerio from 'cheerio/slim';
 import Parser from 'rss-parser';
 import { describeError, ParseError } from '../../domain/errors.js';
 import { parseEndTime, parseTimeRange, type TimeContext } from '../../domain/swedish-time.js';
