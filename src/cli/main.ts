@@ -108,6 +108,16 @@ function program(): Command {
     .option('--kinds <kinds>', 'comma-separated: disruption, maintenance, release (default all)')
     .action(run(async () => (await directory()).subscribeCommand as Action));
   cli
+    .command('admin')
+    .description('the admin console')
+    .command('login-link')
+    .description('print a one-use login link for an address listed under admins: (valid 30 minutes)')
+    .argument('<email>', 'the admin address')
+    .action(async function (this: Command, email: string) {
+      const mod = await import('./commands/admin.js');
+      process.exitCode = mod.adminLoginLinkCommand({ ...cli.opts<{ config?: string }>(), email });
+    });
+  cli
     .command('serve')
     .description('the main job: scheduler (poll, alert, remind, digest, deliver) and the web app')
     .addOption(new Option('--once', 'run every due job once and exit').hideHelp())
