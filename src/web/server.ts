@@ -68,10 +68,20 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
+const registered = new WeakMap<FastifyInstance, { method: string; url: string }[]>();
+
+/** Every route registered on the app (method and pattern): lets a test check that each admin route is guarded. */
+export function registeredRoutes(app: FastifyInstance): { method: string; url: string }[] {
+  return registered.get(app) ?? [];
+}
+
 /** Route patterns as regular expressions, to tell a wrong method (405) from an unknown path (404). */
 function routeMatcher(app: FastifyInstance) {
   const routes: { re: RegExp; methods: string[] }[] = [];
+  const list: { method: string; url: string }[] = [];
+  registered.set(app, list);
   app.addHook('onRoute', (r) => {
+    for (const method of ([] as string[]).concat(r.method)) list.push({ method, url: r.url });
     const pattern = r.url
       .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
       .replace(/:[A-Za-z_]+/g, '[^/]*')

@@ -57,7 +57,7 @@ describe('calendar, feed and API', () => {
   let app: TestApp;
   let web: TestWeb;
   const at = '2026-11-24T08:00:00.000Z';
-  let ids: Record<string, number>;
+  let ids: { dst: number; release: number; cancelled: number; disruption: number };
 
   const add = (f: Partial<EventFields> & { key: string }) => {
     const id = insertEvent(app.db, 's', { ...base, ...f }, at);

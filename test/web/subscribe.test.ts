@@ -204,7 +204,10 @@ describe('subscribe and manage', () => {
     });
 
     it('refuses a change posted from another site, or with no origin at all, and keeps the subscription', async () => {
-      for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: '' }]) {
+      for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: '' }] as Record<
+        string,
+        string
+      >[]) {
         const res = await client.post(`/prenumeration/${token}`, { tjanst: 'svevac', kadens: 'direkt' }, headers);
         expect(res.status).toBe(403);
       }

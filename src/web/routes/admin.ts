@@ -278,13 +278,11 @@ function guardedRoutes(app: FastifyInstance, deps: WebDeps): void {
       'admin-log',
       { title: 'Logg' },
       {
-        entries: rows
-          .slice(0, PAGE_SIZE)
-          .map((a) => ({
-            ...a,
-            at: formatDateTime(a.at, now),
-            details: JSON.stringify(a.details) === '{}' ? '' : JSON.stringify(a.details),
-          })),
+        entries: rows.slice(0, PAGE_SIZE).map((a) => ({
+          ...a,
+          at: formatDateTime(a.at, now),
+          details: JSON.stringify(a.details) === '{}' ? '' : JSON.stringify(a.details),
+        })),
         ...pager('/admin/logg', {}, page, rows.length),
       },
     );
