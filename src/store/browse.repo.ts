@@ -6,7 +6,7 @@ import type { Change, Event } from '../domain/event.js';
 import type { MessageKind, MessageStatus, OutboxMessage } from '../domain/message.js';
 import type { Kind, Status } from '../domain/types.js';
 import type { Db } from './db.js';
-import { listSubscriptions, type Subscription } from './subscriptions.repo.js';
+import type { Subscription } from './subscriptions.repo.js';
 
 /** One page: `limit` rows from `offset`. */
 export interface PageOpts {
@@ -149,13 +149,23 @@ export function findMessages(db: Db, f: OutboxFilter, page: PageOpts): Omit<Outb
 
 /** One page of subscriptions by address. */
 export function pageSubscriptions(db: Db, page: PageOpts): Subscription[] {
-  // Few rows per page: reuse the repo's row mapping on the page's addresses.
-  const emails = db
-    .prepare('SELECT email FROM subscriptions ORDER BY email LIMIT ? OFFSET ?')
-    .pluck()
-    .all(page.limit, page.offset) as string[];
-  const wanted = new Set(emails.map((e) => e.toLowerCase()));
-  return emails.length ? listSubscriptions(db).filter((s) => wanted.has(s.email.toLowerCase())) : [];
+  const rows = db
+    .prepare(
+      `SELECT id, email, services, cadence, kinds, confirmed, created_at AS createdAt, updated_at AS updatedAt
+       FROM subscriptions ORDER BY email LIMIT ? OFFSET ?`,
+    )
+    .all(page.limit, page.offset) as Record<string, unknown>[];
+  return rows.map((r) => ({
+    ...(r as unknown as Subscription),
+    services: JSON.parse(r.services as string) as string[],
+    kinds: JSON.parse(r.kinds as string) as Kind[],
+    confirmed: r.confirmed === 1,
+  }));
+}
+
+/** How many subscriptions are confirmed. */
+export function countConfirmedSubscriptions(db: Db): number {
+  return db.prepare('SELECT COUNT(*) FROM subscriptions WHERE confirmed = 1').pluck().get() as number;
 }
 
 /** Counts for /metrics, read on each scrape. */

@@ -291,7 +291,7 @@ describe('admin console', () => {
     expect(events.html).toContain('Störning i Svevac');
     expect((await c.page('/admin/handelser?typ=release')).html).toContain('Inga händelser.');
     const log = await c.page('/admin/logg');
-    expect(log.html).toContain(`<td>${ADMIN}</td><td>login</td>`);
+    expect(log.html).toContain(`<td>${ADMIN}</td><td>Loggade in</td>`);
   });
 
   it('marks the session cookie Secure when baseUrl is https', async () => {

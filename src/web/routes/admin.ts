@@ -9,8 +9,8 @@ import multipart from '@fastify/multipart';
 import { recordAudit, listAudit } from '../../store/audit.repo.js';
 import { countRecentTokens } from '../../store/tokens.repo.js';
 import { listSources } from '../../store/sources.repo.js';
-import { pageSubscriptions, storeCounts, findEvents } from '../../store/browse.repo.js';
-import { deleteSubscription, listSubscriptions } from '../../store/subscriptions.repo.js';
+import { countConfirmedSubscriptions, pageSubscriptions, storeCounts, findEvents } from '../../store/browse.repo.js';
+import { deleteSubscription } from '../../store/subscriptions.repo.js';
 import { formatDateTime } from '../../domain/format-sv.js';
 import { isSourceHealthy } from '../../domain/source-state.js';
 import { KINDS, STATUSES, type Kind, type Status } from '../../domain/types.js';
@@ -27,6 +27,16 @@ import { outboxRoutes } from './admin-outbox.js';
 const LOGINS_PER_HOUR = 5;
 const KIND_SV: Record<Kind, string> = { disruption: 'Störningar', maintenance: 'Servicefönster', release: 'Releaser' };
 const STATUS_SV: Record<Status, string> = { ongoing: 'Pågår', resolved: 'Åtgärdad', planned: 'Planerad', cancelled: 'Inställd' };
+/** The audit log's actions as the console shows them. */
+const ACTION_SV: Record<string, string> = {
+  login: 'Loggade in',
+  logout: 'Loggade ut',
+  'login-link': 'Skapade en inloggningslänk',
+  'poll-now': 'Hämtade en källa',
+  'directory-import': 'Uppdaterade katalogen',
+  'subscription-removed': 'Tog bort en prenumeration',
+  resend: 'Skickade ett utskick igen',
+};
 export const FLASH: Record<string, string> = {
   hamtar: 'Hämtningen är startad. Ladda om sidan om en stund.',
   importerad: 'Katalogen är uppdaterad.',
@@ -163,8 +173,12 @@ function guardedRoutes(app: FastifyInstance, deps: WebDeps): void {
         queued: messages.queued ?? 0,
         failed: messages.failed ?? 0,
         sent: messages.sent ?? 0,
-        subscriptions: listSubscriptions(db, { confirmedOnly: true }).length,
-        recent: listAudit(db, { limit: 5, offset: 0 }).map((a) => ({ ...a, at: formatDateTime(a.at, now) })),
+        subscriptions: countConfirmedSubscriptions(db),
+        recent: listAudit(db, { limit: 5, offset: 0 }).map((a) => ({
+          ...a,
+          action: ACTION_SV[a.action] ?? a.action,
+          at: formatDateTime(a.at, now),
+        })),
       },
     );
   });
@@ -280,6 +294,7 @@ function guardedRoutes(app: FastifyInstance, deps: WebDeps): void {
       {
         entries: rows.slice(0, PAGE_SIZE).map((a) => ({
           ...a,
+          action: ACTION_SV[a.action] ?? a.action,
           at: formatDateTime(a.at, now),
           details: JSON.stringify(a.details) === '{}' ? '' : JSON.stringify(a.details),
         })),
