@@ -19,7 +19,7 @@ import { packagePath } from '../../src/util/paths.js';
 import { createLoginLink } from '../../src/web/auth.js';
 import { registeredRoutes } from '../../src/web/server.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { Client, csrfOf, startTestWeb, type TestWeb } from './web-helpers.js';
+import { Client, csrfOf, hiddenValue, startTestWeb, type TestWeb } from './web-helpers.js';
 
 const ADMIN = 'forvaltare@regionuppsala.example';
 const CONTACT = 'smittskydd@regionuppsala.example';
@@ -199,15 +199,7 @@ describe('admin console', () => {
 
     const applied = await c.post('/admin/mottagare/tillampa', {
       _csrf: csrfOf(page),
-      yaml: /name="yaml" value="([^"]*)"/
-        .exec(page)![1]!
-        .replace(/&#x3D;/g, '=')
-        .replace(/&quot;/g, '"')
-        .replace(/&#x27;/g, "'")
-        .replace(/&amp;/g, '&')
-        .replace(/&lt;/g, '<')
-        .replace(/&gt;/g, '>')
-        .replace(/&#x60;/g, '`'),
+      yaml: hiddenValue(page, 'yaml'),
       reason: 'ny funktionsbrevlåda',
     });
     expect(applied.status).toBe(303);

@@ -75,3 +75,19 @@ export class Client {
     );
   }
 }
+
+/** The value of a hidden form field, with Handlebars' HTML escapes undone. */
+export function hiddenValue(html: string, name: string): string {
+  const m = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
+  if (!m) throw new Error(`the page has no field ${name}`);
+  const entities: Record<string, string> = {
+    '&amp;': '&',
+    '&lt;': '<',
+    '&gt;': '>',
+    '&quot;': '"',
+    '&#x27;': "'",
+    '&#x60;': '`',
+    '&#x3D;': '=',
+  };
+  return m[1]!.replace(/&(amp|lt|gt|quot|#x27|#x60|#x3D);/g, (e) => entities[e]!);
+}
