@@ -46,7 +46,7 @@ describe('admin console', () => {
   async function signedIn(): Promise<Client> {
     const c = new Client(web.url);
     const link = createLoginLink(app, ADMIN).slice(web.url.length);
-    const res = await c.post(link, {});
+    const res = await c.post(link, { _csrf: csrfOf((await c.page(link)).html) });
     expect(res.status).toBe(303);
     return c;
   }
@@ -117,7 +117,9 @@ describe('admin console', () => {
     const confirm = await c.get(link);
     expect(confirm.status).toBe(200);
     expect(confirm.headers.getSetCookie().some((h) => h.startsWith('driftkoll_admin='))).toBe(false);
-    const res = await c.post(link, {});
+    // Without the form's CSRF token the button does nothing.
+    expect((await c.post(link, {})).status).toBe(403);
+    const res = await c.post(link, { _csrf: csrfOf(await confirm.text()) });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/admin');
     const cookie = res.headers.getSetCookie().find((h) => h.startsWith('driftkoll_admin='))!;
@@ -126,7 +128,8 @@ describe('admin console', () => {
     expect(cookie).toMatch(/Max-Age=28800/);
     expect(cookie).not.toMatch(/Secure/);
     expect((await c.page('/admin')).html).toContain(`Inloggad som ${ADMIN}`);
-    expect((await new Client(web.url).post(link, {})).status).toBe(404);
+    const again = new Client(web.url);
+    expect((await again.page(link)).status).toBe(404);
     expect(listAudit(app.db, { limit: 10, offset: 0 })[0]).toMatchObject({ actor: ADMIN, action: 'login' });
   });
 
@@ -145,8 +148,9 @@ describe('admin console', () => {
   it('refuses a login link posted from another site', async () => {
     const c = new Client(web.url);
     const link = createLoginLink(app, ADMIN).slice(web.url.length);
-    expect((await c.post(link, {}, { origin: 'https://evil.example' })).status).toBe(403);
-    expect((await c.post(link, {})).status).toBe(303);
+    const csrf = csrfOf((await c.page(link)).html);
+    expect((await c.post(link, { _csrf: csrf }, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await c.post(link, { _csrf: csrf })).status).toBe(303);
   });
 
   it('refuses any admin POST without its CSRF token, and changes nothing', async () => {
@@ -291,7 +295,8 @@ describe('admin console', () => {
     const w = await startTestWeb(other);
     try {
       const c = new Client(w.url);
-      const res = await c.post(createLoginLink(other, ADMIN).slice(w.url.length), {});
+      const link = createLoginLink(other, ADMIN).slice(w.url.length);
+      const res = await c.post(link, { _csrf: csrfOf((await c.page(link)).html) });
       expect(res.headers.getSetCookie().find((h) => h.startsWith('driftkoll_admin='))).toMatch(/; Secure/);
     } finally {
       await w.close();

@@ -140,6 +140,13 @@ describe('operators', () => {
     expect(res.headers['content-security-policy']).toContain("default-src 'none'");
   });
 
+  it('binds to the host it is given and says which address it bound', async () => {
+    await start();
+    const { port } = new URL(web!.url);
+    expect(web!.bound).toBe(`127.0.0.1:${port}`);
+    expect(web!.url).toBe(`http://127.0.0.1:${port}`);
+  });
+
   it('serves the stylesheet as a file with the security headers, and pages link to it', async () => {
     await start();
     const css = await fetch(`${web!.url}/stil.css`);

@@ -116,9 +116,9 @@ export async function adminRoutes(app: FastifyInstance, deps: WebDeps): Promise<
     const token = (req.params as { token: string }).token;
     const row = pendingLogin(ctx, token);
     if (!row) return badLink(req, reply);
-    return deps.page(req, reply, 200, 'admin-login-confirm', { title: 'Logga in' }, { email: row.email, token });
+    return deps.page(req, reply, 200, 'admin-login-confirm', { title: 'Logga in', form: true }, { email: row.email, token });
   });
-  app.post('/admin/logga-in/:token', (req, reply) => {
+  app.post('/admin/logga-in/:token', { preHandler: app.csrfProtection }, (req, reply) => {
     const token = (req.params as { token: string }).token;
     if (!fromOurPages(req, ctx.config.baseUrl)) return text(reply, 403, 'Logga in med knappen på sidan som länken öppnar.\n');
     const email = startSession(ctx, token, reply, deps.secure);
