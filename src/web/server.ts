@@ -63,6 +63,8 @@ export interface WebDeps {
 /** The running web app. */
 export interface WebServer {
   url: string;
+  /** The address actually bound, `host:port` (`[::]:8080` for every interface). */
+  bound: string;
   /** The fastify instance, for tests that walk the registered routes. */
   app: FastifyInstance;
   close(): Promise<void>;
@@ -219,7 +221,7 @@ function urlFor(address: AddressInfo): string {
  * (default: every interface). Resolves once it listens, with the URL it is reachable at and
  * the address actually bound; `close` stops taking connections and waits for the requests in flight.
  */
-export async function startWebServer(ctx: WebContext, opts: WebOptions = {}): Promise<WebServer & { bound: string }> {
+export async function startWebServer(ctx: WebContext, opts: WebOptions = {}): Promise<WebServer> {
   const app = await buildWebApp(ctx, opts);
   const port = opts.port ?? ctx.config.port;
   try {

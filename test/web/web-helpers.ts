@@ -4,7 +4,6 @@ import { startWebServer, type WebOptions, type WebServer } from '../../src/web/s
 import type { TestApp } from '../helpers/app.js';
 
 export interface TestWeb extends WebServer {
-  bound: string;
   logs: string[];
 }
 

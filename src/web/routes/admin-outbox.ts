@@ -18,6 +18,9 @@ import { adminOf, audit, FLASH, pager } from './admin.js';
 
 const STATUS_SV: Record<MessageStatus, string> = { queued: 'i kö', sending: 'skickas', sent: 'skickat', failed: 'misslyckat' };
 const KIND_SV: Record<MessageKind, string> = { alert: 'larm', digest: 'sammanfattning', reminder: 'påminnelse', resend: 'omskick' };
+/** The web app's own mails travel as alerts; the console names them by their template. */
+const TEMPLATE_SV: Record<string, string> = { 'web-confirm': 'bekräftelselänk', 'web-login': 'inloggningslänk' };
+const kindLabel = (m: { kind: MessageKind; template: string }) => TEMPLATE_SV[m.template] ?? KIND_SV[m.kind];
 /** The frame a sent mail is shown in: its own inline styles, no script, no requests out, no forms. */
 const MAIL_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; frame-ancestors 'self'";
 /** The console's message page may frame the mail from our own origin. */
@@ -50,7 +53,7 @@ export function outboxRoutes(app: FastifyInstance, deps: WebDeps): void {
           id: m.id,
           to: m.to,
           subject: m.subject,
-          kind: KIND_SV[m.kind],
+          kind: kindLabel(m),
           status: STATUS_SV[m.status],
           failed: m.status === 'failed',
           created: formatDateTime(m.createdAt, now),
@@ -82,7 +85,7 @@ export function outboxRoutes(app: FastifyInstance, deps: WebDeps): void {
           id: m.id,
           to: m.to,
           subject: m.subject,
-          kind: KIND_SV[m.kind],
+          kind: kindLabel(m),
           template: m.template,
           status: STATUS_SV[m.status],
           attempts: m.attempts,
