@@ -26,11 +26,30 @@ const MAIL_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; 
 /** The console's message page may frame the mail from our own origin. */
 const FRAMING_CSP = "default-src 'none'; style-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+/**
+ * Runs `fn` in a transaction that is always rolled back: planning a digest stores the manage
+ * tokens of the links it would carry, and a preview (a GET) must change nothing.
+ */
+function rolledBack<T>(db: WebDeps['ctx']['db'], fn: () => T): T {
+  const rollback = new Error('preview only');
+  let result: T | undefined;
+  try {
+    db.transaction(() => {
+      result = fn();
+      throw rollback;
+    })();
+  } catch (err) {
+    if (err !== rollback) throw err;
+  }
+  return result as T;
+}
+
 /** Registers the outbox and preview pages (inside the guarded admin scope). */
 export function outboxRoutes(app: FastifyInstance, deps: WebDeps): void {
   const { ctx } = deps;
   const { db, config } = ctx;
   const notifyDeps = () => ({ ...ctx, renderer: ctx.renderer });
+  const readOnly = <T>(fn: () => T) => rolledBack(db, fn);
   const mailFrame = (reply: FastifyReply, body: string) =>
     reply.header('content-security-policy', MAIL_CSP).header('x-frame-options', 'SAMEORIGIN').type(TYPES.html).send(body);
 
@@ -146,7 +165,7 @@ export function outboxRoutes(app: FastifyInstance, deps: WebDeps): void {
     const unitId = one(q.forvaltning) || undefined;
     const email = one(q.adress).trim().toLowerCase() || undefined;
     if (!unitId && !email) return { unitId, email, item: undefined, asked: false };
-    const plan = planDigests(notifyDeps(), { unitId });
+    const plan = readOnly(() => planDigests(notifyDeps(), { unitId }));
     const item = email ? plan.find((p) => p.recipient.email.toLowerCase() === email) : plan[0];
     return { unitId, email, item, asked: true };
   };
