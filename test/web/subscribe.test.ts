@@ -110,6 +110,12 @@ describe('subscribe and manage', () => {
     expect((await client.page(link)).status).toBe(404);
     expect((await client.post(link, {})).status).toBe(404);
     expect(getSubscriptionByEmail(app.db, ANNA)).toBeUndefined();
+    // A day after expiry, the next request clears the dead link away.
+    const confirms = () => app.db.prepare(`SELECT COUNT(*) FROM link_tokens WHERE purpose = 'confirm'`).pluck().get();
+    expect(confirms()).toBe(1);
+    app.clock.advance(86_400_000);
+    await subscribe({ email: 'other@staff.example', tjanst: ['svevac'], kadens: 'daglig' });
+    expect(confirms()).toBe(1);
   });
 
   it('refuses a confirmation posted from another site', async () => {

@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listSv } from '../../domain/format-sv.js';
 import { KINDS, type Cadence, type Kind } from '../../domain/types.js';
 import { hashToken, OPAQUE_TOKEN, randomToken, ensureManageToken } from '../../notify/links.js';
-import { countRecentTokens, findToken, insertToken, useToken } from '../../store/tokens.repo.js';
+import { countRecentTokens, deleteExpiredTokens, findToken, insertToken, useToken } from '../../store/tokens.repo.js';
 import { unsuppress, upsertSubscription } from '../../store/subscriptions.repo.js';
 import { storedTime } from '../../util/time.js';
 import { cleanEmail, fromOurPages, maskEmail, one, redirect, text } from '../http.js';
@@ -68,6 +68,8 @@ export function subscribeRoutes(app: FastifyInstance, deps: WebDeps): void {
       });
     }
     const now = ctx.clock.now();
+    // Links that can no longer be used go as new ones are made, so the table stays small.
+    deleteExpiredTokens(db, storedTime(new Date(now.getTime() - 86_400_000)));
     const recent = countRecentTokens(db, 'confirm', email!, storedTime(new Date(now.getTime() - 3_600_000)));
     if (recent >= PER_ADDRESS_PER_HOUR) {
       logger.warn({ email: maskEmail(email!) }, 'subscription request not mailed: too many for this address in the last hour');
