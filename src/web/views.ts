@@ -119,6 +119,10 @@ export interface StatusView {
   filterText: string;
   /** Query string for the calendar and feed links with the same filter ('' when none). */
   query: string;
+  /** Who publishes what the page shows ("Inera", "Inera och E-hälsomyndigheten"). */
+  publishers: string;
+  /** Whether Inera is among them (the page then links to Inera's own status page). */
+  inera: boolean;
 }
 
 /** The service ids a filter names: one service, an administration's (undefined = everything). */
@@ -174,6 +178,8 @@ export function statusView(ctx: Ctx, filter: OverviewFilter = {}): StatusView {
     filtered: Boolean(serviceName || unitName),
     filterText: [serviceName, unitName].filter(Boolean).join(' och '),
     query: q.toString() ? `?${q.toString()}` : '',
+    publishers: listSv([...new Set(ctx.config.sources.map((s) => s.name))]) || 'källorna',
+    inera: ctx.config.sources.some((s) => s.name === 'Inera'),
   };
 }
 

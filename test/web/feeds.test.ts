@@ -265,5 +265,12 @@ describe('calendar, feed and API', () => {
     const unit = await page('?forvaltning=smittskyddsenheten');
     expect(unit).toContain('Störning i Svevac');
     expect(unit).not.toContain('Release av 1177 journal');
+    // The page names the publishers of the configured sources.
+    expect(all).toContain('Uppgifterna kommer från Inera. Se även <a href="https://www.inera.se/driftstatus/">Ineras driftstatus</a>.');
+    app.config.sources = [
+      ...app.config.sources,
+      { id: 'ehm', adapter: 'rss', url: 'https://www.ehalsomyndigheten.se/drift.xml', intervalMs: 300_000, name: 'E-hälsomyndigheten' },
+    ];
+    expect(await page('')).toContain('Uppgifterna kommer från Inera och E-hälsomyndigheten.');
   });
 });
