@@ -166,6 +166,16 @@ function program(): Command {
       process.exitCode = await mod.backupCommand({ ...cli.opts<{ config?: string }>(), ...this.opts<{ force?: boolean }>(), file });
     });
   cli
+    .command('admin')
+    .description('the admin console')
+    .command('login-link')
+    .description('print a one-use login link for an address listed under admins: (valid 30 minutes)')
+    .argument('<email>', 'the admin address')
+    .action(async function (this: Command, email: string) {
+      const mod = await import('./commands/admin-login.js');
+      process.exitCode = mod.adminLoginLinkCommand({ ...cli.opts<{ config?: string }>(), email });
+    });
+  cli
     .command('serve')
     .description('the main job: scheduler (poll, alert, remind, digest, deliver) and the web app')
     .addOption(new Option('--once', 'run every due job once and exit').hideHelp())

@@ -45,6 +45,15 @@ export function readDirectoryFile(path: string, catalogue: ServiceLookup): Direc
   } catch (cause) {
     throw new ConfigError(`${path}: cannot read the directory file`, { cause, hint: 'check the path' });
   }
+  return parseDirectoryText(text, path, catalogue);
+}
+
+/**
+ * Validates directory YAML given as text (an upload, say); `label` names it in errors. Throws
+ * the same ConfigError as readDirectoryFile, listing every problem with its path or line.
+ */
+export function parseDirectoryText(text: string, label: string, catalogue: ServiceLookup): Directory {
+  const path = label;
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(`${path}: not valid YAML: ${yamlProblems(doc.errors)}`, { cause: yamlCause(doc.errors) });
@@ -203,6 +212,21 @@ function syncContacts(db: Db, unitId: string, old: UnitWithContacts['contacts'],
     deleteContact(db, gone.id);
     report.contactsRemoved.push(`${unitId}/${gone.email}`);
   }
+}
+
+/** What importDirectory would change, without changing anything (the import runs and is rolled back). */
+export function previewDirectoryImport(db: Db, directory: Directory): ImportReport {
+  const rollback = new Error('preview only');
+  let report: ImportReport | undefined;
+  try {
+    db.transaction(() => {
+      report = importDirectory(db, directory);
+      throw rollback;
+    })();
+  } catch (err) {
+    if (err !== rollback) throw err;
+  }
+  return report!;
 }
 
 /** The report as CLI lines: `+ unit …`, `~ contact … (role)`, `- contact …`, or `no changes`. */

@@ -5,14 +5,15 @@ import { buildHeaders, makeMessageId } from '../mail/deliver.js';
 import type { MessageData, RenderContext } from '../mail/types.js';
 import { ensureSecret } from '../store/settings.repo.js';
 import { storedTime } from '../util/time.js';
-import { linksFor, unsubscribeMailto } from './links.js';
+import { ensureManageToken, linksFor, unsubscribeMailto } from './links.js';
 
 /** What the notify stage uses of the application context. */
 export type NotifyDeps = Pick<AppContext, 'db' | 'config' | 'clock' | 'catalogue' | 'logger' | 'renderer'>;
 
-/** Links for an address, signed with the installation's secret. */
-export function recipientLinks(deps: Pick<NotifyDeps, 'db' | 'config'>, email: string) {
-  return linksFor(email, { baseUrl: deps.config.baseUrl, secret: ensureSecret(deps.db) });
+/** Links for an address, around its opaque manage token (stored on first use). */
+export function recipientLinks(deps: Pick<NotifyDeps, 'db' | 'config' | 'clock'>, email: string) {
+  const token = ensureManageToken(deps.db, email, ensureSecret(deps.db), storedTime(deps.clock.now()));
+  return linksFor(token, { baseUrl: deps.config.baseUrl });
 }
 
 /** Renders `data` and returns the outbox row to enqueue under `key`. */

@@ -1,268 +1,252 @@
 /**
- * The web app on node:http: the status overview, the unsubscribe and subscription pages that
- * every mail links to (RFC 8058 one-click included), and /healthz. A handful of routes needs no
- * framework: a small route table, one place that sets the security headers, one error boundary.
+ * The web app on fastify: the public pages (overview, events, subscribe, the links every mail
+ * carries, RFC 8058 one-click included), calendar, feeds and API, /healthz and /metrics, and the
+ * admin console. One place sets the security headers on every answer; one error boundary turns
+ * any failure into a logged Swedish page without a stack.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
 import type { AppContext } from '../app/context.js';
-import { isSourceHealthy } from '../domain/source-state.js';
 import { DriftkollError } from '../domain/errors.js';
-import { verifyAddressToken } from '../notify/links.js';
-import { contactsByEmail } from '../store/directory.repo.js';
+import { createRenderer, type Renderer } from '../mail/render.js';
 import { ensureSecret } from '../store/settings.repo.js';
-import { listSources } from '../store/sources.repo.js';
-import { isSuppressed, suppress, unsuppress } from '../store/subscriptions.repo.js';
-import { localIso, storedTime } from '../util/time.js';
-import { createPages, statusView, subscriptionView, type Pages } from './pages.js';
+import { BODY_LIMIT, SECURITY_HEADERS, TYPES, clientErrorHandler, html, text } from './http.js';
+import { createPages, type Pages } from './pages.js';
+import { adminRoutes } from './routes/admin.js';
+import { feedRoutes } from './routes/feeds.js';
+import { opsRoutes } from './routes/ops.js';
+import { publicRoutes } from './routes/public.js';
+import { subscribeRoutes } from './routes/subscribe.js';
+import { currentAdmin } from './auth.js';
 
-/** Largest request body read; the only bodies are tiny forms. */
-export const BODY_LIMIT = 10 * 1024;
+/** What the web app uses of the application context; a renderer is made when none is given. */
+export type WebContext = Pick<AppContext, 'db' | 'config' | 'clock' | 'catalogue' | 'logger'> & { renderer?: Renderer };
 
-const CSP = "default-src 'none'; style-src 'self' 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-
-/** `/avsluta/TOKEN`; a cut-off link (no token, a trailing slash) still reaches the "Länken fungerar inte" page. */
-const AVSLUTA = /^\/avsluta(?:\/([^/]*))?\/?$/;
-
-const TYPES = { html: 'text/html; charset=utf-8', text: 'text/plain; charset=utf-8', json: 'application/json; charset=utf-8' };
-
-/** What a handler answers; the server adds the headers every response carries. */
-interface Reply {
-  status: number;
-  type: keyof typeof TYPES;
-  body: string;
-  headers?: Record<string, string>;
+/** What `serve` tells the web app beyond the context. */
+export interface WebOptions {
+  port?: number;
+  /** Bind address; default every interface. */
+  host?: string;
+  /** Whether the scheduler is running; /healthz answers 503 when it is not (or when not given). */
+  schedulerAlive?: () => boolean;
+  /** Polls one source now (the admin's "poll now"); the console offers the button only when given. */
+  pollNow?: (sourceId: string) => Promise<void>;
 }
 
-interface RouteRequest {
-  /** The pattern's captures, as they came in the path. */
-  params: string[];
-  /** The parsed body of a urlencoded POST; null for other requests and content types. */
-  form: URLSearchParams | null;
+/** Everything a route module needs. */
+export interface WebDeps {
+  ctx: WebContext & { renderer: Renderer };
+  pages: Pages;
+  /** The installation's link secret (verifies links mailed before opaque tokens). */
+  secret: string;
+  opts: WebOptions;
+  /** Whether cookies must be Secure (baseUrl is https). */
+  secure: boolean;
+  /**
+   * Renders a page with the layout: the admin menu when an admin is signed in, and a CSRF
+   * token for the page's forms when it has any (`form`) or an admin is signed in (logout).
+   */
+  page(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    name: string,
+    frame: { title: string; form?: boolean },
+    view?: object,
+  ): FastifyReply;
 }
-
-interface Route {
-  method: 'GET' | 'POST';
-  /** For logs: the pattern, never the path itself, which may hold a token. */
-  name: string;
-  pattern: RegExp;
-  handle(req: RouteRequest): Reply;
-}
-
-/** What the web app uses of the application context. */
-export type WebContext = Pick<AppContext, 'db' | 'config' | 'clock' | 'catalogue' | 'logger'>;
 
 /** The running web app. */
 export interface WebServer {
   url: string;
+  /** The address actually bound, `host:port` (`[::]:8080` for every interface). */
+  bound: string;
+  /** The fastify instance, for tests that walk the registered routes. */
+  app: FastifyInstance;
   close(): Promise<void>;
 }
 
-const html = (status: number, body: string): Reply => ({ status, type: 'html', body });
-const text = (status: number, body: string): Reply => ({ status, type: 'text', body });
-const redirect = (location: string): Reply => ({ status: 303, type: 'text', body: `Se ${location}\n`, headers: { Location: location } });
+const registered = new WeakMap<FastifyInstance, { method: string; url: string }[]>();
 
-/** "a***@example.se": enough to follow a case in the logs without keeping the address. */
-function maskEmail(email: string): string {
-  const at = email.lastIndexOf('@');
-  return at <= 0 ? '***' : `${email[0]}***${email.slice(at)}`;
+/** Every route registered on the app (method and pattern): lets a test check that each admin route is guarded. */
+export function registeredRoutes(app: FastifyInstance): { method: string; url: string }[] {
+  return registered.get(app) ?? [];
 }
 
-/** True when the body is exactly the RFC 8058 one-click form: `List-Unsubscribe=One-Click`. */
-function isOneClick(form: URLSearchParams | null): boolean {
-  if (!form) return false;
-  const entries = [...form.entries()];
-  return entries.length === 1 && entries[0]![0] === 'List-Unsubscribe' && entries[0]![1].trim() === 'One-Click';
+/** Route patterns as regular expressions, to tell a wrong method (405) from an unknown path (404). */
+function routeMatcher(app: FastifyInstance) {
+  const routes: { re: RegExp; methods: string[] }[] = [];
+  const list: { method: string; url: string }[] = [];
+  registered.set(app, list);
+  app.addHook('onRoute', (r) => {
+    for (const method of ([] as string[]).concat(r.method)) list.push({ method, url: r.url });
+    const pattern = r.url
+      .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+      .replace(/:[A-Za-z_]+/g, '[^/]*')
+      .replace(/\*/g, '.*');
+    routes.push({ re: new RegExp(`^${pattern}/?$`), methods: ([] as string[]).concat(r.method) });
+  });
+  return (path: string) => [...new Set(routes.filter((r) => r.re.test(path)).flatMap((r) => r.methods))];
 }
 
-/** The route table. Token routes verify the HMAC before they read or write anything. */
-function buildRoutes(ctx: WebContext, pages: Pages, secret: string): Route[] {
-  const { db, logger } = ctx;
-  const badLink = () => html(404, pages.badLink());
-  const now = () => storedTime(ctx.clock.now());
-  /** Runs `fn` with the address the token names, or answers "Länken fungerar inte". */
-  const withToken = (fn: (email: string, token: string, req: RouteRequest) => Reply) => (req: RouteRequest) => {
-    const token = req.params[0] ?? '';
-    const email = verifyAddressToken(token, secret);
-    return email ? fn(email, token, req) : badLink();
+/** Builds the app with every route registered; `listen` is left to the caller. */
+export async function buildWebApp(ctx: WebContext, opts: WebOptions = {}): Promise<FastifyInstance> {
+  const full = { ...ctx, renderer: ctx.renderer ?? createRenderer() };
+  const site = { name: ctx.config.sender.name, replyTo: ctx.config.sender.replyTo };
+  const pages = createPages(site);
+  // Created once and never replaced (links already mailed depend on it), so it can be read once.
+  const secret = ensureSecret(ctx.db);
+  const secure = ctx.config.baseUrl.startsWith('https:');
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    // Small pages and tiny forms: a client that trickles its request is cut off early.
+    requestTimeout: 15_000,
+    connectionTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    clientErrorHandler,
+  });
+  app.server.headersTimeout = 10_000;
+  const methodsFor = routeMatcher(app);
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
+    return payload;
+  });
+
+  await app.register(formbody, { bodyLimit: BODY_LIMIT });
+  // A one-click client may post multipart or nothing at all: any other body is read (within
+  // the limit) and ignored rather than refused with 415.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, null));
+  await app.register(cookie);
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure },
+    getToken: (req) => (req.body as Record<string, string> | null | undefined)?._csrf,
+  });
+  await app.register(rateLimit, { global: false });
+
+  const deps: WebDeps = {
+    ctx: full,
+    pages,
+    secret,
+    opts,
+    secure,
+    page(req, reply, status, name, frame, view) {
+      const admin = currentAdmin(deps, req);
+      const csrfToken = admin || frame.form ? reply.generateCsrf() : '';
+      return html(reply, status, pages.render(name, { title: frame.title, admin: admin?.email ?? null, csrf: csrfToken }, view));
+    },
   };
-  const units = (email: string) => contactsByEmail(db, email).map((c) => c.unitId);
 
-  return [
-    { method: 'GET', name: '/', pattern: /^\/$/, handle: () => html(200, pages.status(statusView(ctx))) },
-    {
-      method: 'GET',
-      name: '/healthz',
-      pattern: /^\/healthz$/,
-      handle: () => {
-        const sources = listSources(db).map((s) => ({
-          id: s.id,
-          healthy: isSourceHealthy(s),
-          lastSuccess: localIso(s.lastSuccessAt),
-          consecutiveFailures: s.consecutiveFailures,
-        }));
-        return { status: 200, type: 'json', body: JSON.stringify({ ok: true, sources }) };
-      },
-    },
-    {
-      // Mail scanners follow links: GET only asks, it never unsubscribes.
-      method: 'GET',
-      name: '/avsluta/:token',
-      pattern: AVSLUTA,
-      handle: withToken((email, token) => html(200, pages.unsubscribe({ email, token, suppressed: isSuppressed(db, email) }))),
-    },
-    {
-      method: 'POST',
-      name: '/avsluta/:token',
-      pattern: AVSLUTA,
-      handle: withToken((email, token, req) => {
-        // Any signed POST unsubscribes, whatever its body: the token is the proof, and a
-        // one-click client sending multipart must not be turned away.
-        const created = suppress(db, email, 'unsubscribed via link', now());
-        const oneClick = isOneClick(req.form);
-        logger.info({ email: maskEmail(email), units: units(email), oneClick, already: !created }, 'unsubscribed via link');
-        if (oneClick) return text(200, 'Klart. Du får inga fler mejl från driftkoll.\n');
-        return redirect(`/prenumeration/${token}`);
-      }),
-    },
-    {
-      method: 'GET',
-      name: '/prenumeration/:token',
-      pattern: /^\/prenumeration(?:\/([^/]*))?\/?$/,
-      handle: withToken((email, token) => html(200, pages.subscription(subscriptionView(ctx, email, token)))),
-    },
-    {
-      method: 'POST',
-      name: '/prenumeration/:token/starta',
-      pattern: /^\/prenumeration\/([^/]*)\/starta\/?$/,
-      handle: withToken((email, token) => {
-        const lifted = unsuppress(db, email);
-        logger.info({ email: maskEmail(email), units: units(email), already: !lifted }, 'resubscribed via link');
-        return redirect(`/prenumeration/${token}`);
-      }),
-    },
-  ];
-}
-
-/** Reads the body up to `limit` bytes; 'too-large' as soon as it is over (the rest is drained, not kept). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
-  if (Number(req.headers['content-length'] ?? 0) > limit) {
-    req.resume();
-    return Promise.resolve('too-large');
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) return void chunks.push(chunk);
-      // Stop keeping it, but keep reading so the 413 can still be written to the socket.
-      req.off('data', onData);
-      req.resume();
-      resolve('too-large');
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
-}
-
-function isUrlencoded(req: IncomingMessage): boolean {
-  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded';
-}
-
-function send(res: ServerResponse, reply: Reply): void {
-  const body = Buffer.from(reply.body, 'utf8');
-  res.writeHead(reply.status, {
-    'Content-Type': TYPES[reply.type],
-    'Content-Length': String(body.length),
-    'X-Content-Type-Options': 'nosniff',
-    'Content-Security-Policy': CSP,
-    'Referrer-Policy': 'no-referrer',
-    // Token pages must not sit in any cache, and the overview is only worth having fresh.
-    'Cache-Control': 'no-store',
-    ...reply.headers,
-  });
-  res.end(body);
-}
-
-/** Matches the route, reads a POST body, and turns any failure into a logged 500. */
-async function dispatch(ctx: WebContext, pages: Pages, routes: Route[], req: IncomingMessage, res: ServerResponse): Promise<void> {
-  // Only the path: `new URL('//host/x', base)` would read a host out of it.
-  const path = (req.url ?? '/').split('?')[0]!;
-  // HEAD is GET without a body; node:http leaves the body out by itself.
-  const method = req.method === 'HEAD' ? 'GET' : req.method;
-  const matching = routes.filter((r) => r.pattern.test(path));
-  const route = matching.find((r) => r.method === method);
-  try {
-    if (!route) {
-      if (matching.length === 0) return send(res, html(404, pages.notFound()));
-      const allow = [...new Set(matching.map((r) => (r.method === 'GET' ? 'GET, HEAD' : r.method)))].join(', ');
-      return send(res, { ...text(405, 'Metoden stöds inte här.\n'), headers: { Allow: allow } });
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0]!;
+    const methods = methodsFor(path);
+    if (methods.length > 0) {
+      const allow = methods.includes('GET') && !methods.includes('HEAD') ? [...methods, 'HEAD'] : methods;
+      return text(reply.header('allow', allow.join(', ')), 405, 'Metoden stöds inte här.\n');
     }
-    let form: URLSearchParams | null = null;
-    if (method === 'POST') {
-      const body = await readBody(req, BODY_LIMIT);
-      if (body === 'too-large') return send(res, { ...text(413, 'För mycket data i förfrågan.\n'), headers: { Connection: 'close' } });
-      if (isUrlencoded(req)) form = new URLSearchParams(body.toString('utf8'));
+    return html(reply, 404, pages.render('not-found', { title: 'Sidan finns inte' }));
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status === 413) return text(reply.header('connection', 'close'), 413, 'För mycket data i förfrågan.\n');
+    if (status === 429) {
+      return html(
+        reply,
+        429,
+        pages.render(
+          'message',
+          { title: 'För många försök' },
+          {
+            heading: 'För många försök',
+            body: 'Du har gjort många försök på kort tid. Vänta en stund och försök igen.',
+            back: '/',
+            backText: 'Till driftläget',
+          },
+        ),
+      );
     }
-    send(res, route.handle({ params: route.pattern.exec(path)!.slice(1), form }));
-  } catch (err) {
-    ctx.logger.error({ err, method, route: route?.name ?? 'none' }, 'web request failed');
-    if (res.headersSent) return void res.destroy();
+    if (status === 403 && err.code?.startsWith('FST_CSRF')) {
+      ctx.logger.warn({ route: req.routeOptions.url, code: err.code }, 'form refused: missing or wrong CSRF token');
+      return html(
+        reply,
+        403,
+        pages.render(
+          'message',
+          { title: 'Formuläret har gått ut' },
+          {
+            heading: 'Formuläret har gått ut',
+            body: 'Inget har ändrats. Ladda sidan igen och skicka formuläret en gång till.',
+            back: req.url.split('?')[0]!,
+            backText: 'Ladda sidan igen',
+          },
+        ),
+      );
+    }
+    if (status >= 400 && status < 500) return text(reply, status, 'Felaktig förfrågan.\n');
+    ctx.logger.error({ err, method: req.method, route: req.routeOptions.url ?? 'none' }, 'web request failed');
     try {
-      send(res, html(500, pages.error()));
+      return html(reply, 500, pages.render('error', { title: 'Något gick fel' }));
     } catch (pageErr) {
       ctx.logger.error({ err: pageErr }, 'web error page failed');
-      send(res, text(500, 'Något gick fel. Försök igen om en stund.\n'));
+      return reply.code(500).type(TYPES.text).send('Något gick fel. Försök igen om en stund.\n');
     }
-  }
+  });
+
+  await app.register(async (scope) => publicRoutes(scope, deps));
+  await app.register(async (scope) => subscribeRoutes(scope, deps));
+  await app.register(async (scope) => feedRoutes(scope, deps));
+  await app.register(async (scope) => opsRoutes(scope, deps));
+  await app.register(async (scope) => adminRoutes(scope, deps));
+  await app.ready();
+  return app;
 }
 
-/** The URL to log: a wildcard or missing host is reached as localhost. */
-function urlFor(host: string | undefined, port: number): string {
-  if (!host || host === '::' || host === '0.0.0.0') return `http://localhost:${port}`;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+/** The URL to log: a wildcard host is reached as localhost. */
+function urlFor(address: AddressInfo): string {
+  const host = address.address === '::' || address.address === '0.0.0.0' ? 'localhost' : address.address;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 }
 
 /**
  * Starts the web app on `opts.port` (default config.port; 0 picks a free port) and `opts.host`
- * (default: every interface). Resolves once it listens; `close` stops taking connections and
- * waits for the requests in flight.
+ * (default: every interface). Resolves once it listens, with the URL it is reachable at and
+ * the address actually bound; `close` stops taking connections and waits for the requests in flight.
  */
-export async function startWebServer(ctx: WebContext, opts: { port?: number; host?: string } = {}): Promise<WebServer> {
-  const pages = createPages({ name: ctx.config.sender.name, replyTo: ctx.config.sender.replyTo });
-  // Created once and never replaced (links already mailed depend on it), so it can be read once.
-  const secret = ensureSecret(ctx.db);
-  const routes = buildRoutes(ctx, pages, secret);
-  const server = createServer((req, res) => void dispatch(ctx, pages, routes, req, res));
-  // Small pages and tiny forms: a client that trickles its request is cut off early.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 15_000;
+export async function startWebServer(ctx: WebContext, opts: WebOptions = {}): Promise<WebServer> {
+  const app = await buildWebApp(ctx, opts);
   const port = opts.port ?? ctx.config.port;
-  await new Promise<void>((resolve, reject) => {
-    const onError = (cause: NodeJS.ErrnoException) =>
-      reject(
-        new DriftkollError(`web app cannot listen on port ${port}: ${cause.code ?? cause.message}`, {
-          cause,
-          hint: 'set PORT to a free port',
-        }),
-      );
-    server.once('error', onError);
-    server.listen(port, opts.host, () => {
-      server.off('error', onError);
-      resolve();
+  try {
+    await app.listen({ port, host: opts.host ?? '::' });
+  } catch (cause) {
+    await app.close();
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (!opts.host && (code === 'EAFNOSUPPORT' || code === 'EADDRNOTAVAIL')) {
+      // No IPv6 on this machine: every IPv4 interface instead.
+      return startWebServer(ctx, { ...opts, host: '0.0.0.0' });
+    }
+    throw new DriftkollError(`web app cannot listen on ${opts.host ?? 'port'} ${port}: ${code ?? (cause as Error).message}`, {
+      cause,
+      hint: 'set PORT to a free port, or HOST to an address of this machine',
     });
-  });
-  server.on('error', (err) => ctx.logger.error({ err }, 'web server error'));
-  const { port: actual } = server.address() as AddressInfo;
+  }
+  const address = app.server.address() as AddressInfo;
   return {
-    url: urlFor(opts.host, actual),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        // Idle keep-alive sockets would otherwise hold close() open until they time out.
-        server.closeIdleConnections();
-      }),
+    url: urlFor(address),
+    bound: `${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`,
+    app,
+    close: async () => {
+      // Idle keep-alive sockets would otherwise hold close() open until they time out.
+      app.server.closeIdleConnections();
+      await app.close();
+    },
   };
 }

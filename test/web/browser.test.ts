@@ -23,7 +23,7 @@ const CONTACT = 'smittskydd@regionuppsala.example';
 
 /** Presses Tab until the button named `name` has focus; fails if it never does. */
 async function tabTo(page: Page, name: string): Promise<void> {
-  for (let i = 0; i < 15; i++) {
+  for (let i = 0; i < 60; i++) {
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => {
       const el = document.activeElement;

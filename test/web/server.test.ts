@@ -47,7 +47,7 @@ describe('web app', () => {
     logs = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
     const ctx: WebContext = { config: app.config, clock: app.clock, logger, catalogue: app.catalogue, db: app.db };
-    web = await startWebServer(ctx, { port: 0, host: '127.0.0.1' });
+    web = await startWebServer(ctx, { port: 0, host: '127.0.0.1', schedulerAlive: () => true });
     secret = ensureSecret(app.db);
   });
   afterEach(async () => {
@@ -56,8 +56,9 @@ describe('web app', () => {
   });
 
   const get = (path: string) => fetch(`${web.url}${path}`, { redirect: 'manual' });
+  // As a browser posts our own forms: with our Origin (the one-click POST of a mail client has none).
   const post = (path: string, body: string, type = 'application/x-www-form-urlencoded') =>
-    fetch(`${web.url}${path}`, { method: 'POST', body, headers: { 'content-type': type }, redirect: 'manual' });
+    fetch(`${web.url}${path}`, { method: 'POST', body, headers: { 'content-type': type, origin: web.url }, redirect: 'manual' });
   const token = (email = CONTACT) => addressToken(email, secret);
 
   it('unsubscribes on an RFC 8058 one-click POST with 200 and plain text, idempotently, and never logs the token', async () => {
@@ -85,7 +86,10 @@ describe('web app', () => {
     expect(res.status).toBe(200);
     const page = await res.text();
     expect(page).toContain(CONTACT);
-    expect(page).toContain('Du får inga fler mejl från driftkoll: varken utskick till din förvaltning eller bevakningar du valt.');
+    expect(page).toContain(
+      'Du får inga fler mejl från Invånartjänster e-hälsa, Region Uppsala: varken utskick till din förvaltning eller bevakningar du valt.',
+    );
+    expect(page).not.toContain('driftkoll');
     expect(page).toMatch(
       new RegExp(
         `<form method="post" action="/avsluta/${token().replace('.', '\\.')}">\\s*<button type="submit">Avsluta utskicken</button>`,
@@ -188,7 +192,7 @@ describe('web app', () => {
         kind: 'release',
         status: 'planned',
         title: 'Release om en månad',
-        start: '2026-12-24T08:00:00+01:00',
+        start: '2027-01-10T08:00:00+01:00',
         end: null,
       },
       at,
@@ -216,7 +220,8 @@ describe('web app', () => {
     markSourceFailed(app.db, 's', app.clock.now().toISOString(), 'HTTP 503');
     const page = await (await get('/')).text();
     expect(page).toContain('Just nu finns inga kända störningar.');
-    expect(page).toContain('Inga planerade servicefönster eller releaser de närmaste 14 dagarna.');
+    expect(page).toContain('Inga planerade servicefönster de närmaste 14 dagarna.');
+    expect(page).toContain('Inga planerade releaser de närmaste 30 dagarna.');
     expect(page).toContain('Uppgifterna här kan vara gamla.');
   });
 
@@ -225,7 +230,7 @@ describe('web app', () => {
       expect(res.headers.get('content-type')).toMatch(/; charset=utf-8$/);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('content-security-policy')).toBe(
-        "default-src 'none'; style-src 'self' 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
       );
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
       expect(res.headers.get('cache-control')).toBe('no-store');
@@ -259,9 +264,11 @@ describe('web app', () => {
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(await res.json()).toEqual({
       ok: true,
+      database: true,
+      scheduler: true,
       sources: [
-        { id: 'a', healthy: true, lastSuccess: '2026-11-24T09:25:00+01:00', consecutiveFailures: 0 },
-        { id: 'b', healthy: false, lastSuccess: null, consecutiveFailures: 1 },
+        { id: 'a', healthy: true, fresh: true, lastSuccess: '2026-11-24T09:25:00+01:00', lastError: null, consecutiveFailures: 0 },
+        { id: 'b', healthy: false, fresh: false, lastSuccess: null, lastError: 'timeout', consecutiveFailures: 1 },
       ],
     });
   });

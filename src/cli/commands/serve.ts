@@ -55,13 +55,20 @@ export async function serveCommand(opts: GlobalOptions & { once?: boolean }): Pr
     stopping.abort();
   });
   const scheduler = startScheduler(jobs, logger);
-  const web = await startWebServer(ctx, { port: config.port }).catch(async (err: unknown) => {
+  let schedulerRunning = true;
+  const web = await startWebServer(ctx, {
+    port: config.port,
+    // HOST picks the interface (e.g. 127.0.0.1 behind a proxy); default every interface.
+    host: process.env.HOST?.trim() || undefined,
+    schedulerAlive: () => schedulerRunning,
+    pollNow: async (sourceId) => void (await scheduler.trigger(`poll:${sourceId}`)),
+  }).catch(async (err: unknown) => {
     // Without the web app the unsubscribe links in sent mail are dead: stop rather than run half.
     await scheduler.stop();
     ctx.db.close();
     throw err;
   });
-  logger.info({ url: web.url }, 'web app listening');
+  logger.info({ address: web.bound, url: web.url }, 'web app listening');
   // Poll everything once at start, so an operator sees at once whether the sources answer.
   await Promise.race([
     Promise.all(jobs.filter((j) => j.name.startsWith('poll:')).map((j) => scheduler.trigger(j.name))).then(() =>
@@ -72,6 +79,7 @@ export async function serveCommand(opts: GlobalOptions & { once?: boolean }): Pr
   if (!opts.once) await stopped;
   // Delivery finishes the message in flight and puts the rest back; other jobs run to the end.
   stopping.abort();
+  schedulerRunning = false;
   await web.close();
   await scheduler.stop();
   ctx.db.close();
