@@ -4,7 +4,8 @@
  * in seconds and writes nothing.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { cpus } from 'node:os';
 import { packagePath } from '../util/paths.js';
 import { benchFanout } from './digests.js';
@@ -196,6 +197,7 @@ if (!smoke) {
   } catch {
     notes = '<!-- notes -->\n'; // first full run: no notes yet
   }
+  mkdirSync(dirname(file), { recursive: true }); // an installed package has no bench/ folder
   writeFileSync(file, `${lines.join('\n')}\n${notes}`);
   console.log(`written: ${file}`);
 }
