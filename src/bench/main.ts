@@ -51,7 +51,7 @@ async function startup(): Promise<void> {
   const env = { PATH: process.env.PATH ?? '', DRIFTKOLL_DB: join(dir, 'empty.db') };
   const time = async (args: string[]) => {
     const runs = [];
-    for (let i = 0; i < sizes.startRuns; i++) runs.push(await runProcess(process.execPath, args, { cwd: packagePath(), env }));
+    for (let i = 0; i < sizes.startRuns; i++) runs.push(await runProcess(process.execPath, args, { cwd: dir, env }));
     return { wall: median(runs.map((r) => r.wallMs)), rss: median(runs.map((r) => r.maxRssMiB ?? Number.NaN)) };
   };
   const bare = await time(['-e', '0']);
