@@ -4,8 +4,9 @@
  * in seconds and writes nothing.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { cpus, tmpdir } from 'node:os';
 import { packagePath } from '../util/paths.js';
 import { benchFanout } from './digests.js';
 import { benchGrowth } from './growth.js';
@@ -46,10 +47,11 @@ function machine(): string {
 
 async function startup(): Promise<void> {
   const cli = packagePath('dist', 'cli', 'main.js');
-  const env = { PATH: process.env.PATH ?? '', DRIFTKOLL_DB: `${packagePath('dist')}/../.bench-empty.db` };
+  const dir = mkdtempSync(join(tmpdir(), 'driftkoll-bench-start-'));
+  const env = { PATH: process.env.PATH ?? '', DRIFTKOLL_DB: join(dir, 'empty.db') };
   const time = async (args: string[]) => {
     const runs = [];
-    for (let i = 0; i < sizes.startRuns; i++) runs.push(await runProcess(process.execPath, args, { cwd: packagePath(), env }));
+    for (let i = 0; i < sizes.startRuns; i++) runs.push(await runProcess(process.execPath, args, { cwd: dir, env }));
     return { wall: median(runs.map((r) => r.wallMs)), rss: median(runs.map((r) => r.maxRssMiB ?? Number.NaN)) };
   };
   const bare = await time(['-e', '0']);
@@ -63,7 +65,7 @@ async function startup(): Promise<void> {
       ['driftkoll events --json (empty database, no config file)', f0(events.wall), f1(events.rss), ratio(events.wall, bare.wall)],
     ],
   );
-  execFileSync('rm', ['-f', env.DRIFTKOLL_DB]);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 async function r2e(): Promise<void> {
@@ -196,6 +198,7 @@ if (!smoke) {
   } catch {
     notes = '<!-- notes -->\n'; // first full run: no notes yet
   }
+  mkdirSync(dirname(file), { recursive: true }); // an installed package has no bench/ folder
   writeFileSync(file, `${lines.join('\n')}\n${notes}`);
   console.log(`written: ${file}`);
 }

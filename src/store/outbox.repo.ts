@@ -24,8 +24,9 @@ function fromRow(row: Record<string, unknown> | undefined): OutboxMessage | unde
  * same key (a job run twice) is a no-op returning the existing id with `created: false`.
  */
 export function enqueue(db: Db, msg: NewMessage): { id: number; created: boolean } {
-  // The row and its body together, or neither (a savepoint when the caller holds a transaction).
-  const inserted = db.transaction(() => {
+  // The row and its body together, or neither: inside the caller's transaction when there
+  // is one (a digest run enqueues thousands; a savepoint each was measurable), else in its own.
+  const insert = () => {
     const row = prepared(
       db,
       `INSERT INTO outbox (idempotency_key, kind, to_address, from_address, reply_to, subject,
@@ -59,7 +60,8 @@ export function enqueue(db: Db, msg: NewMessage): { id: number; created: boolean
       );
     }
     return row;
-  })();
+  };
+  const inserted = db.inTransaction ? insert() : db.transaction(insert)();
   if (inserted) return { id: inserted.id, created: true };
   const existing = prepared(db, 'SELECT id FROM outbox WHERE idempotency_key = ?').get(msg.key) as { id: number };
   return { id: existing.id, created: false };
