@@ -4,7 +4,7 @@
  */
 import type { AppContext } from '../app/context.js';
 import type { Change, Event } from '../domain/event.js';
-import { formatDateTime, formatForecast, formatSince, formatWhen, listSv } from '../domain/format-sv.js';
+import { formatDateTime, formatForecast, formatSince, formatWhen, listSv, roleFor } from '../domain/format-sv.js';
 import { CADENCES, KINDS, type Cadence, type Kind } from '../domain/types.js';
 import { findChanges, findEventsByStart, findEvents } from '../store/browse.repo.js';
 import { contactsByEmail, listUnits } from '../store/directory.repo.js';
@@ -247,7 +247,7 @@ export function choiceLists(cadence: Cadence, kinds: Kind[]) {
 
 /** What one address gets, at `GET /prenumeration/:token`, with the form to change it. */
 export function subscriptionView(ctx: Ctx, email: string, token: string) {
-  const units = contactsByEmail(ctx.db, email).map((c) => ({ role: c.role, unit: c.unit }));
+  const units = contactsByEmail(ctx.db, email).map((c) => ({ as: roleFor(c.role, c.unit) }));
   const sub = getSubscriptionByEmail(ctx.db, email);
   return {
     email,

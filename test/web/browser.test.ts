@@ -105,7 +105,7 @@ describe.runIf(hasBrowser())('unsubscribe in a browser', () => {
     const ended = await structure(page);
     expect(ended).toMatchObject({ lang: 'sv', h1: 1 });
     expect(ended.main).toContain('Du har avslutat utskicken.');
-    expect(ended.main).toContain('Du får utskick som Handläggare för Smittskyddsenheten.');
+    expect(ended.main).toContain('Du får utskick som handläggare för Smittskyddsenheten.');
 
     // Back by keyboard alone: Tab to the button, Enter.
     await tabTo(page, 'Starta utskicken igen');

@@ -107,7 +107,7 @@ describe('web app', () => {
 
     const page = await (await get(`/prenumeration/${token()}`)).text();
     expect(page).toContain('Du har avslutat utskicken.');
-    expect(page).toContain('Du får utskick som Handläggare för Smittskyddsenheten');
+    expect(page).toContain('Du får utskick som handläggare för Smittskyddsenheten');
     expect(page).toContain(`action="/prenumeration/${token()}/starta"`);
     expect(page).toContain(`mailto:${REPLY_TO}`);
 
