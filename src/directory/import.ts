@@ -138,7 +138,7 @@ export function importDirectory(db: Db, directory: Directory): ImportReport {
     }
   });
   try {
-    apply();
+    apply.immediate();
   } catch (cause) {
     throw new DriftkollError('directory import failed; the stored directory was left unchanged', { cause });
   }

@@ -145,7 +145,7 @@ export async function sendDigests(deps: NotifyDeps, opts: DigestFilter = {}): Pr
       n++;
     }
     return n;
-  })();
+  }).immediate();
   const result = {
     planned: plan.length,
     enqueued,

@@ -118,6 +118,7 @@ export function parseHtmlPage(body: string, ctx: AdapterContext, profile: PagePr
   const containers = findContainers(page, main, ctx.options);
   const items: ParsedItem[] = [];
   const warnings: string[] = [];
+  let skipped = 0;
   containers.forEach((c, i) => {
     const where = `${profile.name}: item ${i + 1}`;
     try {
@@ -130,6 +131,7 @@ export function parseHtmlPage(body: string, ctx: AdapterContext, profile: PagePr
       items.push(built.item);
       warnings.push(...built.warnings.map((w) => `${where} ("${raw.title}"): ${w}`));
     } catch (err) {
+      skipped++;
       warnings.push(`${where} skipped: ${describeError(err)}`);
     }
   });
@@ -137,7 +139,7 @@ export function parseHtmlPage(body: string, ctx: AdapterContext, profile: PagePr
   // don't count. (Skipping them while reading is cheaper than removing them from the tree.)
   const itemNodes = new Set<AnyNode>(containers.flatMap((c) => c.nodes));
   const rest = main.toArray().map((n) => textOutside(n, itemNodes)).join('');
-  return { items, saysEmpty: saysEmpty(norm(rest), ctx.options.emptyTexts), warnings };
+  return { items, saysEmpty: saysEmpty(norm(rest), ctx.options.emptyTexts), warnings, skipped };
 }
 
 /** True when the text says there is nothing to report (built-in phrases or the source's own). */

@@ -44,6 +44,7 @@ async function parse(body: string, ctx: AdapterContext): Promise<ParseResult> {
 
   const items: ParsedItem[] = [];
   const warnings: string[] = [];
+  let skipped = 0;
   feed.items.forEach((it, i) => {
     const where = `rss: entry ${i + 1}`;
     try {
@@ -58,11 +59,12 @@ async function parse(body: string, ctx: AdapterContext): Promise<ParseResult> {
       items.push(item);
       warnings.push(...w.map((m) => `${where} ("${title}"): ${m}`));
     } catch (err) {
+      skipped++;
       warnings.push(`${where} skipped: ${describeError(err)}`);
     }
   });
   // A well-formed feed with no entries is the feed's way of saying "nothing to report".
-  return { items, saysEmpty: feed.items.length === 0, warnings };
+  return { items, saysEmpty: feed.items.length === 0, warnings, skipped };
 }
 
 type FeedItem = Parser.Item & FeedItemExtra;
