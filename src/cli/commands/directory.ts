@@ -1,5 +1,4 @@
 /** CLI actions for who hears what: `directory import FILE` and the admin `subscribe`. */
-import { z } from 'zod';
 import { UsageError } from '../../domain/errors.js';
 import { CADENCES, KINDS, type Cadence, type Kind } from '../../domain/types.js';
 import { formatImportReport, importDirectory, readDirectoryFile } from '../../directory/import.js';
@@ -7,6 +6,7 @@ import { isSuppressed, upsertSubscription } from '../../store/subscriptions.repo
 import { storedTime } from '../../util/time.js';
 import { openContext } from '../../app/context.js';
 import type { GlobalOptions } from '../options.js';
+import { addressProblem } from '../../domain/address.js';
 
 /** `directory import FILE`: validate the file, then replace the stored directory with it; prints what changed. */
 export function directoryImportCommand(opts: GlobalOptions & { file: string }): number {
@@ -45,7 +45,8 @@ function splitList(text: string): string[] {
  */
 export function subscribeCommand(opts: GlobalOptions & { email: string; services: string; cadence?: string; kinds?: string }): number {
   const email = opts.email.trim();
-  if (!z.email().safeParse(email).success) throw new UsageError(`not an e-mail address: "${opts.email}"`);
+  const problem = addressProblem(email);
+  if (problem) throw new UsageError(problem);
   const cadence = (opts.cadence ?? 'daily').trim();
   if (!(CADENCES as readonly string[]).includes(cadence)) {
     throw new UsageError(`unknown cadence "${cadence}"; use one of ${CADENCES.join(', ')}`);

@@ -16,6 +16,7 @@ import { openContext, type AppContext } from '../../app/context.js';
 import type { GlobalOptions } from '../options.js';
 import { requeueStuck } from '../../store/outbox.repo.js';
 import { drainOutbox } from '../../mail/drain.js';
+import { acquireSchedulerLease } from '../../scheduler/lease.js';
 
 /** Runs functions one after another, whichever job calls. */
 function serialiser(): <T>(fn: () => Promise<T>) => Promise<T> {
@@ -81,6 +82,8 @@ export async function serveCommand(opts: GlobalOptions & { once?: boolean }): Pr
     },
     'driftkoll starting',
   );
+  // One scheduler per database: a second serve stops here, before it polls or sends anything.
+  const lease = acquireSchedulerLease(ctx.db, { logger });
   if (config.directoryPath) {
     // The configured directory file is the source of truth: load it (all or nothing) at start.
     const report = importDirectory(ctx.db, readDirectoryFile(config.directoryPath, ctx.catalogue));
@@ -121,6 +124,7 @@ export async function serveCommand(opts: GlobalOptions & { once?: boolean }): Pr
   stopping.abort();
   await web.close();
   await scheduler.stop();
+  lease.release();
   ctx.db.close();
   logger.info('stopped');
   return 0;

@@ -64,7 +64,7 @@ async function parse(body: string, ctx: AdapterContext): Promise<ParseResult> {
     }
   });
   // A well-formed feed with no entries is the feed's way of saying "nothing to report".
-  return { items, saysEmpty: feed.items.length === 0, warnings, skipped };
+  return { items, saysEmpty: feed.items.length === 0, warnings, ...(skipped ? { skipped } : {}) };
 }
 
 type FeedItem = Parser.Item & FeedItemExtra;
