@@ -27,6 +27,12 @@ export interface TestSmtp {
   deferNext(count: number): void;
   /** How many messages were answered 451 so far. */
   deferred: number;
+  /** Answer the next `count` messages (after their data) with this code, e.g. 421. */
+  replyNext(count: number, code: number, text: string): void;
+  /** Cut the connection in the middle of the next `count` messages' data, without an answer. */
+  dropNext(count: number): void;
+  /** Wait this long before answering each message's data ("a slow server"). */
+  delayMs: number;
   /** Stop listening and drop open connections: "SMTP down". */
   stop(): Promise<void>;
   /** Listen again on the same port. */
@@ -42,6 +48,8 @@ function smtpError(message: string, code: number): Error {
 export async function startSmtp(): Promise<TestSmtp> {
   const rejected = new Set<string>();
   let deferCount = 0;
+  let reply: { count: number; code: number; text: string } = { count: 0, code: 0, text: '' };
+  let dropCount = 0;
   let server: SMTPServer | null = null;
 
   const api: TestSmtp = {
@@ -53,6 +61,13 @@ export async function startSmtp(): Promise<TestSmtp> {
     deferNext: (count) => {
       deferCount = count;
     },
+    replyNext: (count, code, text) => {
+      reply = { count, code, text };
+    },
+    dropNext: (count) => {
+      dropCount = count;
+    },
+    delayMs: 0,
     stop,
     start,
     close: stop,
@@ -75,8 +90,24 @@ export async function startSmtp(): Promise<TestSmtp> {
       },
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
+        if (dropCount > 0) {
+          dropCount--;
+          // Mid-message: the client has sent DATA and part of the body, and hears nothing back.
+          stream.once('data', () => {
+            const socket = (server?.connections ? [...server.connections] : []).find((c) => c.session?.id === session.id);
+            (socket as unknown as { _socket?: { destroy(): void } } | undefined)?._socket?.destroy();
+          });
+          stream.resume();
+          return;
+        }
         stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
+        stream.on('end', () => void setTimeout(finish, api.delayMs));
+        const finish = () => {
+          if (reply.count > 0) {
+            reply.count--;
+            callback(smtpError(reply.text, reply.code));
+            return;
+          }
           if (deferCount > 0) {
             deferCount--;
             api.deferred++;
@@ -98,7 +129,7 @@ export async function startSmtp(): Promise<TestSmtp> {
             },
             (err: unknown) => callback(smtpError(`could not parse the message: ${String(err)}`, 554)),
           );
-        });
+        };
       },
     });
   }

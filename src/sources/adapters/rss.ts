@@ -39,8 +39,10 @@ async function parse(body: string, ctx: AdapterContext): Promise<ParseResult> {
   }
   // Several entries sharing a link (EHM links every entry to the channel page) make it no detail link.
   const seen = new Map<string, number>();
-  for (const it of feed.items) if (it.link) seen.set(linkKey(it.link, ctx.url), (seen.get(linkKey(it.link, ctx.url)) ?? 0) + 1);
-  const notDetail = new Set([feed.link, ctx.url].filter((l): l is string => !!l).map((l) => linkKey(l, ctx.url)));
+  // A link that is not text (`<link><a>…</a></link>`) is the entry's problem, met in its own try below.
+  for (const it of feed.items)
+    if (typeof it.link === 'string' && it.link) seen.set(linkKey(it.link, ctx.url), (seen.get(linkKey(it.link, ctx.url)) ?? 0) + 1);
+  const notDetail = new Set([feed.link, ctx.url].filter((l): l is string => typeof l === 'string' && !!l).map((l) => linkKey(l, ctx.url)));
 
   const items: ParsedItem[] = [];
   const warnings: string[] = [];
