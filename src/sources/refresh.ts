@@ -101,6 +101,15 @@ export async function refreshSource(deps: RefreshDeps, source: SourceConfig): Pr
     return { sourceId: source.id, runId, outcome: 'not-modified', items: null, changes: 0, baseline: false, error: null };
   }
 
+  if (page.charset === 'utf-8' && page.body.includes('\uFFFD')) {
+    // Undecodable bytes would turn into different titles, and a false "new" and "gone" pair.
+    return fail(
+      new ParseError('the page is not valid UTF-8 and declares no other charset', {
+        hint: 'the server should declare the charset it uses (Content-Type or <meta charset>)',
+      }),
+      page.status,
+    );
+  }
   let parsed: Awaited<ReturnType<typeof adapter.parse>>;
   try {
     parsed = await parsePage(
