@@ -20,20 +20,28 @@ interface FeedItemExtra {
   'content:encoded'?: string;
 }
 
-// One parser for the module: it holds no per-feed state between parseString calls.
+// A parser per feed: xml2js keeps the state of an unfinished document in its parser, so
+// one broken body (`<?xml …?>` alone) would make every later feed on a shared one hang.
 // `category` is copied raw because rss-parser leaves Atom's <category term> out.
-const parser = new Parser<Record<string, unknown>, FeedItemExtra>({
-  customFields: { item: [['category', 'categoryRaw', { keepArray: true }]] },
-});
+const newParser = () =>
+  new Parser<Record<string, unknown>, FeedItemExtra>({
+    customFields: { item: [['category', 'categoryRaw', { keepArray: true }]] },
+  });
+type FeedParser = ReturnType<typeof newParser>;
 
 /** Sentences that may carry the end of an incident ("Felet åtgärdades 09.05", "Beräknas klart 12.00"). */
 const END_HINT = /åtgärd|löst|återställ|fungerar|klar|prognos|beräkna|avslut|till och med/iu;
 
 /** Parses an RSS or Atom document; malformed XML is a ParseError, one bad entry only a warning. */
 async function parse(body: string, ctx: AdapterContext): Promise<ParseResult> {
-  let feed: Awaited<ReturnType<typeof parser.parseString>>;
+  // xml2js never calls back on a document with no element at all (`<?xml …?>` alone): the
+  // poll would wait forever. Such a body is no feed.
+  if (!/<[A-Za-z_]/.test(body.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>/g, ''))) {
+    throw new ParseError('feed is not readable RSS or Atom: it has no elements', { hint: 'check that the source URL serves a feed' });
+  }
+  let feed: Awaited<ReturnType<FeedParser['parseString']>>;
   try {
-    feed = await parser.parseString(body);
+    feed = await newParser().parseString(body);
   } catch (cause) {
     throw new ParseError('feed is not readable RSS or Atom', { cause, hint: 'check that the source URL serves a feed' });
   }
