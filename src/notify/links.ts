@@ -13,7 +13,9 @@ export function addressToken(email: string, secret: string): string {
 
 /** The address a token names, or undefined when the signature does not hold. */
 export function verifyAddressToken(token: string, secret: string): string | undefined {
-  const [id, mac] = token.split('.');
+  const parts = token.split('.');
+  if (parts.length !== 2) return undefined;
+  const [id, mac] = parts as [string, string];
   if (!id || !mac) return undefined;
   const expected = Buffer.from(sign(id, secret));
   const given = Buffer.from(mac);
