@@ -33,6 +33,8 @@ export interface TestSmtp {
   dropNext(count: number): void;
   /** Wait this long before answering each message's data ("a slow server"). */
   delayMs: number;
+  /** Connection errors the server saw (a client that vanished mid-session). */
+  connectionErrors: string[];
   /** Stop listening and drop open connections: "SMTP down". */
   stop(): Promise<void>;
   /** Listen again on the same port. */
@@ -68,6 +70,7 @@ export async function startSmtp(): Promise<TestSmtp> {
       dropCount = count;
     },
     delayMs: 0,
+    connectionErrors: [],
     stop,
     start,
     close: stop,
@@ -136,6 +139,9 @@ export async function startSmtp(): Promise<TestSmtp> {
 
   function start(): Promise<void> {
     const s = create();
+    // A client killed mid-session resets its connection (the crash tests do that on purpose):
+    // smtp-server reports it as an 'error' event, which must not become an uncaught exception.
+    s.on('error', (err: Error) => api.connectionErrors.push(err.message));
     server = s;
     return new Promise((resolve, reject) => {
       s.server.once('error', reject);
