@@ -6,7 +6,17 @@
 import type { Kind, Status } from './types.js';
 
 /** What a labelled value on a page means. */
-export type Label = 'title' | 'service' | 'start' | 'end' | 'time' | 'impact' | 'priority' | 'status' | 'updated' | 'type';
+export type Label =
+  | 'title'
+  | 'service'
+  | 'start'
+  | 'end'
+  | 'time'
+  | 'impact'
+  | 'priority'
+  | 'status'
+  | 'updated'
+  | 'type';
 
 const LABELS: Record<string, Label> = {
   rubrik: 'title',

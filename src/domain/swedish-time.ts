@@ -36,80 +36,22 @@ export interface TimeRange {
 // ---------------------------------------------------------------- vocabulary
 
 const MONTHS: Record<string, number> = {
-  januari: 1,
-  january: 1,
-  jan: 1,
-  februari: 2,
-  february: 2,
-  feb: 2,
-  mars: 3,
-  march: 3,
-  mar: 3,
-  april: 4,
-  apr: 4,
-  maj: 5,
-  may: 5,
-  juni: 6,
-  june: 6,
-  jun: 6,
-  juli: 7,
-  july: 7,
-  jul: 7,
-  augusti: 8,
-  august: 8,
-  aug: 8,
-  september: 9,
-  sept: 9,
-  sep: 9,
-  oktober: 10,
-  october: 10,
-  okt: 10,
-  oct: 10,
-  november: 11,
-  nov: 11,
-  december: 12,
-  dec: 12,
+  januari: 1, january: 1, jan: 1, februari: 2, february: 2, feb: 2, mars: 3, march: 3, mar: 3,
+  april: 4, apr: 4, maj: 5, may: 5, juni: 6, june: 6, jun: 6, juli: 7, july: 7, jul: 7,
+  augusti: 8, august: 8, aug: 8, september: 9, sept: 9, sep: 9, oktober: 10, october: 10,
+  okt: 10, oct: 10, november: 11, nov: 11, december: 12, dec: 12,
 };
 
 const WEEKDAYS: Record<string, number> = {
-  måndag: 1,
-  mån: 1,
-  monday: 1,
-  mon: 1,
-  tisdag: 2,
-  tis: 2,
-  tuesday: 2,
-  tues: 2,
-  tue: 2,
-  onsdag: 3,
-  ons: 3,
-  wednesday: 3,
-  wed: 3,
-  torsdag: 4,
-  tors: 4,
-  tor: 4,
-  thursday: 4,
-  thurs: 4,
-  thu: 4,
-  fredag: 5,
-  fre: 5,
-  friday: 5,
-  fri: 5,
-  lördag: 6,
-  lör: 6,
-  saturday: 6,
-  sat: 6,
-  söndag: 7,
-  sön: 7,
-  sunday: 7,
-  sun: 7,
+  måndag: 1, mån: 1, monday: 1, mon: 1, tisdag: 2, tis: 2, tuesday: 2, tues: 2, tue: 2,
+  onsdag: 3, ons: 3, wednesday: 3, wed: 3, torsdag: 4, tors: 4, tor: 4, thursday: 4,
+  thurs: 4, thu: 4, fredag: 5, fre: 5, friday: 5, fri: 5, lördag: 6, lör: 6, saturday: 6,
+  sat: 6, söndag: 7, sön: 7, sunday: 7, sun: 7,
 };
 
 /** Longest first, so that "mars" wins over "mar" and "sept" over "sep". */
 const alternation = (words: Record<string, number>): string =>
-  Object.keys(words)
-    .sort((a, b) => b.length - a.length)
-    .join('|');
+  Object.keys(words).sort((a, b) => b.length - a.length).join('|');
 const MON = alternation(MONTHS);
 const WD = alternation(WEEKDAYS);
 /** A number must not run on into more digits or a decimal part ("2026.4", "10.000"). */
@@ -117,20 +59,11 @@ const NUM_END = String.raw`(?![\p{N}]|[.:,]\p{N})`;
 const YEAR = String.raw`(?:,?\s+(\d{4})${NUM_END})?`;
 
 const RE = {
-  isoStamp: new RegExp(
-    String.raw`(?<!\p{N})\d{4}-\d{2}-\d{2}t\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:z|[+-]\d{2}(?::?\d{2})?)?(?!\p{N})`,
-    'gu',
-  ),
-  rfc2822: new RegExp(
-    String.raw`(?:(?:mon|tue|wed|thu|fri|sat|sun),\s*)?\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\s+\d{4}\s+\d{2}:\d{2}(?::\d{2})?\s+(?:[+-]\d{4}|gmt|utc?)(?!\p{L})`,
-    'gu',
-  ),
+  isoStamp: new RegExp(String.raw`(?<!\p{N})\d{4}-\d{2}-\d{2}t\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:z|[+-]\d{2}(?::?\d{2})?)?(?!\p{N})`, 'gu'),
+  rfc2822: new RegExp(String.raw`(?:(?:mon|tue|wed|thu|fri|sat|sun),\s*)?\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\s+\d{4}\s+\d{2}:\d{2}(?::\d{2})?\s+(?:[+-]\d{4}|gmt|utc?)(?!\p{L})`, 'gu'),
   isoDate: new RegExp(String.raw`(?<![\p{N}-])(\d{4})-(\d{2})-(\d{2})(?!\p{N})`, 'gu'),
   // [weekday[en]] [den] 14[–15][.] december [2026]
-  dayFirst: new RegExp(
-    String.raw`(?<![\p{L}\p{N}.:])(?:(${WD})(?:en)?\.?,?\s+)?(?:den\s+)?(\d{1,2})(?:\s*(?:[-–&]|\soch\s)\s*(\d{1,2}))?(?:\.|:e|:a)?\s*(${MON})\.?(?!\p{L})${YEAR}`,
-    'gu',
-  ),
+  dayFirst: new RegExp(String.raw`(?<![\p{L}\p{N}.:])(?:(${WD})(?:en)?\.?,?\s+)?(?:den\s+)?(\d{1,2})(?:\s*(?:[-–&]|\soch\s)\s*(\d{1,2}))?(?:\.|:e|:a)?\s*(${MON})\.?(?!\p{L})${YEAR}`, 'gu'),
   // [weekday,] May 1[st][, 2026]  (English release notes)
   monthFirst: new RegExp(String.raw`(?<![\p{L}\p{N}])(?:(${WD})\.?,?\s+)?(${MON})\.?\s+(\d{1,2})(?:st|nd|rd|th)?${NUM_END}${YEAR}`, 'gu'),
   relative: /(?<!\p{L})(i\s?dag|i\s?går|i\s?morgon|today|yesterday|tomorrow)(?!\p{L})/gu,
@@ -140,8 +73,7 @@ const RE = {
 
 const NO_FORECAST = /prognos\s+saknas|ingen\s+(?:prognos|beräknad\s+sluttid)|(?:^|prognos|sluttid|klart|tid)[\s:]*okän[dt](?!\p{L})/u;
 /** The words just before a clock time that make a bare "07.20" credible. */
-const TIME_CUE =
-  /(?<!\p{L})(?:sedan|från|fr\.?o\.?m\.?|mellan|efter|före|innan|ca\.?|cirka|omkring|runt|start\p{L}*|började|uppstod|tid|beräkna\p{L}*|prognos|senast|till|klart|slut\p{L}*|åtgärda\p{L}*|löst\p{L}*|avslutad\p{L}*|återställ\p{L}*|upphörde)[\s:.]*$/u;
+const TIME_CUE = /(?<!\p{L})(?:sedan|från|fr\.?o\.?m\.?|mellan|efter|före|innan|ca\.?|cirka|omkring|runt|start\p{L}*|började|uppstod|tid|beräkna\p{L}*|prognos|senast|till|klart|slut\p{L}*|åtgärda\p{L}*|löst\p{L}*|avslutad\p{L}*|återställ\p{L}*|upphörde)[\s:.]*$/u;
 /** The words just before a date or time that mark it as the end, not a second start. */
 const END_CUE = /(?<!\p{L})(?:till|senast|klart|slut\p{L}*|åtgärda\p{L}*|löst\p{L}*|avslutad\p{L}*|återställ\p{L}*|upphörde)[\s:]*$/u;
 /** What may stand between the two halves of a range. */
@@ -151,47 +83,21 @@ const LINK_GAP = /^[\s,.:;()]*(?:(?:-|–|till|och|&|senast|den|ca\.?|cirka)[\s,
 
 // ---------------------------------------------------------------- scanning
 
-interface Span {
-  pos: number;
-  endPos: number;
-}
-interface AbsTok extends Span {
-  kind: 'abs';
-  dt: DateTime;
-}
+interface Span { pos: number; endPos: number }
+interface AbsTok extends Span { kind: 'abs'; dt: DateTime }
 interface DateTok extends Span {
-  kind: 'date';
-  year?: number;
-  month: number;
-  day: number;
-  lastDay?: number;
-  weekday?: number;
-  offsetDays?: number;
-  night: boolean;
-  endCue: boolean;
+  kind: 'date'; year?: number; month: number; day: number; lastDay?: number;
+  weekday?: number; offsetDays?: number; night: boolean; endCue: boolean;
 }
-interface WeekTok extends Span {
-  kind: 'week';
-  week: number;
-  year?: number;
-}
+interface WeekTok extends Span { kind: 'week'; week: number; year?: number }
 interface TimeTok extends Span {
-  kind: 'time';
-  hour: number;
-  minute: number;
-  second: number;
-  strong: boolean;
-  endCue: boolean;
+  kind: 'time'; hour: number; minute: number; second: number; strong: boolean; endCue: boolean;
 }
 type Tok = AbsTok | DateTok | WeekTok | TimeTok;
-interface Scan {
-  low: string;
-  toks: Tok[];
-}
+interface Scan { low: string; toks: Tok[] }
 
 function normalise(text: string): string {
-  return text
-    .normalize('NFC')
+  return text.normalize('NFC')
     .replace(/[\u00a0\u202f]/g, ' ')
     .replace(/[\u2010\u2011]/g, '-')
     .replace(/[\u2012-\u2015\u2212]/g, '–');
@@ -200,8 +106,7 @@ function normalise(text: string): string {
 /** Replaces the spans (positions relative to `offset`) with spaces, keeping every other position. */
 function blank(s: string, spans: Span[], offset = 0): string {
   for (const t of spans) {
-    const from = t.pos - offset,
-      to = t.endPos - offset;
+    const from = t.pos - offset, to = t.endPos - offset;
     if (from >= 0 && to <= s.length) s = s.slice(0, from) + ' '.repeat(to - from) + s.slice(to);
   }
   return s;
@@ -228,37 +133,23 @@ function scan(text: string): Scan {
   const work = { s: low };
   const before = (pos: number): string => low.slice(Math.max(0, pos - 40), pos);
   const date = (m: RegExpExecArray, d: Omit<DateTok, 'kind' | 'pos' | 'endPos' | 'night' | 'endCue'>): DateTok | null =>
-    d.month < 1 || d.month > 12 || d.day < 1 || d.day > 31
-      ? null
-      : {
-          kind: 'date',
-          ...span(m),
-          ...d,
-          night: /natten\s+(?:mot|till)\s*$/.test(before(m.index)),
-          endCue: END_CUE.test(before(m.index)),
-        };
+    d.month < 1 || d.month > 12 || d.day < 1 || d.day > 31 ? null : {
+      kind: 'date', ...span(m), ...d,
+      night: /natten\s+(?:mot|till)\s*$/.test(before(m.index)),
+      endCue: END_CUE.test(before(m.index)),
+    };
 
   const toks: Tok[] = [
     ...take(work, RE.isoStamp, (m) => abs(m, DateTime.fromISO(m[0].toUpperCase(), { zone: ZONE }))),
     ...take(work, RE.rfc2822, (m) => abs(m, DateTime.fromRFC2822(orig.slice(m.index, m.index + m[0].length)))),
     ...take(work, RE.isoDate, (m) => date(m, { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) })),
-    ...take(work, RE.dayFirst, (m) =>
-      date(m, {
-        weekday: m[1] ? WEEKDAYS[m[1]] : undefined,
-        day: Number(m[2]),
-        lastDay: num(m[3]),
-        month: MONTHS[m[4]!] ?? 0,
-        year: num(m[5]),
-      }),
-    ),
-    ...take(work, RE.monthFirst, (m) =>
-      date(m, {
-        weekday: m[1] ? WEEKDAYS[m[1]] : undefined,
-        month: MONTHS[m[2]!] ?? 0,
-        day: Number(m[3]),
-        year: num(m[4]),
-      }),
-    ),
+    ...take(work, RE.dayFirst, (m) => date(m, {
+      weekday: m[1] ? WEEKDAYS[m[1]] : undefined, day: Number(m[2]), lastDay: num(m[3]),
+      month: MONTHS[m[4]!] ?? 0, year: num(m[5]),
+    })),
+    ...take(work, RE.monthFirst, (m) => date(m, {
+      weekday: m[1] ? WEEKDAYS[m[1]] : undefined, month: MONTHS[m[2]!] ?? 0, day: Number(m[3]), year: num(m[4]),
+    })),
     ...take(work, RE.relative, (m) => {
       const word = m[1]!.replace(/\s/g, '');
       const offsetDays = word === 'igår' || word === 'yesterday' ? -1 : word === 'idag' || word === 'today' ? 0 : 1;
@@ -285,19 +176,13 @@ function abs(m: RegExpExecArray, dt: DateTime): AbsTok | null {
  */
 function clock(m: RegExpExecArray, before: string): TimeTok | null {
   const [, kl, h, sep, mi, sec] = m;
-  const hour = Number(h),
-    minute = Number(mi ?? 0),
-    second = Number(sec ?? 0);
+  const hour = Number(h), minute = Number(mi ?? 0), second = Number(sec ?? 0);
   if (hour > 24 || minute > 59 || second > 59 || (hour === 24 && minute + second > 0)) return null;
   const closesRange = /\d\s*(?:-|–|till(?:\s+senast)?)\s*$/u.test(before);
   if (!kl && !sep && !closesRange) return null;
   if (!kl && sep === '.' && h!.length < 2) return null;
   return {
-    kind: 'time',
-    ...span(m),
-    hour,
-    minute,
-    second,
+    kind: 'time', ...span(m), hour, minute, second,
     strong: Boolean(kl) || sep === ':',
     endCue: END_CUE.test(before),
   };
@@ -314,10 +199,7 @@ function acceptTimes(low: string, anchors: Tok[], times: TimeTok[]): TimeTok[] {
   for (const t of times) {
     const prev = [...anchors, ...accepted].filter((a) => a.endPos <= t.pos).sort((a, b) => b.endPos - a.endPos)[0];
     const next = anchors.filter((a) => a.kind === 'date' && a.pos >= t.endPos).sort((a, b) => a.pos - b.pos)[0];
-    const ok =
-      t.strong ||
-      onlyTimes ||
-      TIME_CUE.test(low.slice(Math.max(0, t.pos - 40), t.pos)) ||
+    const ok = t.strong || onlyTimes || TIME_CUE.test(low.slice(Math.max(0, t.pos - 40), t.pos)) ||
       (prev !== undefined && LINK_GAP.test(low.slice(prev.endPos, t.pos))) ||
       (next !== undefined && LINK_GAP.test(low.slice(t.endPos, next.pos)));
     if (ok) accepted.push(t);
@@ -328,15 +210,8 @@ function acceptTimes(low: string, anchors: Tok[], times: TimeTok[]): TimeTok[] {
 // ---------------------------------------------------------------- resolving
 
 /** How to choose a year (or ISO week-year) that the text leaves out. */
-interface Anchor {
-  mode: 'future' | 'past' | 'after';
-  ref: DateTime;
-}
-interface Resolved {
-  start: DateTime | null;
-  end: DateTime | null;
-  precision: 'minute' | 'day' | 'week';
-}
+interface Anchor { mode: 'future' | 'past' | 'after'; ref: DateTime }
+interface Resolved { start: DateTime | null; end: DateTime | null; precision: 'minute' | 'day' | 'week' }
 
 /** Picks the candidate nearest the anchor, on the side the anchor prefers. */
 function pick(cands: DateTime[], a: Anchor): DateTime | null {
@@ -366,10 +241,7 @@ const minutesOf = (t: TimeTok): number => t.hour * 60 + t.minute;
 /** A clock time on a day; "24:00" is the next day's midnight. */
 function at(day: DateTime, t: TimeTok): DateTime {
   if (t.hour === 24) return day.plus({ days: 1 });
-  return DateTime.fromObject(
-    { year: day.year, month: day.month, day: day.day, hour: t.hour, minute: t.minute, second: t.second },
-    { zone: ZONE },
-  );
+  return DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: t.hour, minute: t.minute, second: t.second }, { zone: ZONE });
 }
 
 /** The end clock time: on the start's day, or the next day when it does not come after the start. */
@@ -379,11 +251,7 @@ function endAt(day: DateTime, from: TimeTok | null, to: TimeTok): DateTime {
 
 /** The text between two positions with its clock times blanked, so only the words in between are judged. */
 function gapWithoutTimes(sc: Scan, from: number, to: number): string {
-  return blank(
-    sc.low.slice(from, to),
-    sc.toks.filter((t) => t.kind === 'time'),
-    from,
-  );
+  return blank(sc.low.slice(from, to), sc.toks.filter((t) => t.kind === 'time'), from);
 }
 
 /**
@@ -425,8 +293,7 @@ function fromDates(sc: Scan, dates: DateTok[], times: TimeTok[], a: Anchor, now:
 
   // "Felet åtgärdades 24 november kl. 09.05" names the end only.
   if ((first.endCue || (t0?.endCue && t0.pos < first.pos)) && !tEnd && !lastDay) {
-    return t0
-      ? { start: null, end: at(startDay, t0), precision: 'minute' }
+    return t0 ? { start: null, end: at(startDay, t0), precision: 'minute' }
       : { start: null, end: startDay.plus({ days: 1 }), precision: 'day' };
   }
   if (!t0 && !tEnd) {
@@ -452,14 +319,9 @@ function fromDates(sc: Scan, dates: DateTok[], times: TimeTok[], a: Anchor, now:
 }
 
 function fromWeek(w: WeekTok, a: Anchor): Resolved | null {
-  const monday = (weekYear: number): DateTime => DateTime.fromObject({ weekYear, weekNumber: w.week, weekday: 1 }, { zone: ZONE });
-  const start =
-    w.year !== undefined
-      ? monday(w.year)
-      : pick(
-          [-1, 0, 1].map((k) => monday(a.ref.weekYear + k)),
-          a,
-        );
+  const monday = (weekYear: number): DateTime =>
+    DateTime.fromObject({ weekYear, weekNumber: w.week, weekday: 1 }, { zone: ZONE });
+  const start = w.year !== undefined ? monday(w.year) : pick([-1, 0, 1].map((k) => monday(a.ref.weekYear + k)), a);
   return start?.isValid ? { start, end: start.plus({ weeks: 1 }), precision: 'week' } : null;
 }
 
@@ -544,7 +406,7 @@ export function parseEndTime(text: string, startIso: string | null, ctx: TimeCon
   } else {
     const r = resolve(sc, ctx, from ? { mode: 'after', ref: from } : anchorOf(ctx));
     // A single date-time in an end cell is the end itself; a date alone or a range carries its own end.
-    end = r ? (r.precision === 'minute' ? (r.end ?? r.start) : r.end) : null;
+    end = r ? (r.precision === 'minute' ? r.end ?? r.start : r.end) : null;
     precision = r?.precision ?? null;
   }
   if (!end) return UNREADABLE;

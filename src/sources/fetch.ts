@@ -32,18 +32,7 @@ export interface FetchOptions {
 
 /** A page (`ok`) or a 304 answer to a conditional GET (`not-modified`); `url` is the final URL. */
 export type FetchResult =
-  | {
-      kind: 'ok';
-      url: string;
-      status: number;
-      body: string;
-      etag: string | null;
-      lastModified: string | null;
-      contentType: string | null;
-      charset: string;
-      bytes: number;
-      attempts: number;
-    }
+  | { kind: 'ok'; url: string; status: number; body: string; etag: string | null; lastModified: string | null; contentType: string | null; charset: string; bytes: number; attempts: number }
   | { kind: 'not-modified'; url: string; status: 304; etag: string | null; lastModified: string | null; attempts: number };
 
 /** Defaults for everything except the User-Agent, which each caller must identify itself with. */
@@ -71,19 +60,8 @@ class AttemptError extends Error {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const RETRYABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CLOSED',
+  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH',
+  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
 ]);
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -97,14 +75,7 @@ export async function fetchPage(url: string, opts: FetchOptions): Promise<FetchR
     try {
       return { ...(await attemptOnce(url, opts)), attempts: attempt };
     } catch (err) {
-      const e =
-        err instanceof AttemptError
-          ? err
-          : new AttemptError(`GET ${url} failed: ${describeNetworkError(err)}`, {
-              retryable: false,
-              hint: 'unexpected error while fetching',
-              cause: err,
-            });
+      const e = err instanceof AttemptError ? err : new AttemptError(`GET ${url} failed: ${describeNetworkError(err)}`, { retryable: false, hint: 'unexpected error while fetching', cause: err });
       const { retryable, hint, status, retryAfterMs, cause } = e.info;
       if (!retryable || attempt > opts.retries) {
         const tries = attempt > 1 ? ` (after ${attempt} attempts)` : '';
@@ -118,10 +89,7 @@ export async function fetchPage(url: string, opts: FetchOptions): Promise<FetchR
 async function attemptOnce(url: string, opts: FetchOptions): Promise<PageResult> {
   const controller = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, opts.timeoutMs);
+  const timer = setTimeout(() => { timedOut = true; controller.abort(); }, opts.timeoutMs);
   const headers: Record<string, string> = {
     'user-agent': opts.userAgent,
     accept: 'text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.8',
@@ -136,10 +104,7 @@ async function attemptOnce(url: string, opts: FetchOptions): Promise<PageResult>
       if (REDIRECTS.has(res.status) && location !== null) {
         await res.body?.cancel().catch(() => {});
         if (hop >= opts.maxRedirects) {
-          throw new AttemptError(`too many redirects (more than ${opts.maxRedirects}) fetching ${url}`, {
-            retryable: false,
-            hint: 'configure the final URL instead of one that redirects this much',
-          });
+          throw new AttemptError(`too many redirects (more than ${opts.maxRedirects}) fetching ${url}`, { retryable: false, hint: 'configure the final URL instead of one that redirects this much' });
         }
         const next = parseUrl(location, current);
         await assertRedirectAllowed(next, url, opts.resolveHost ?? resolveHost);
@@ -150,13 +115,7 @@ async function attemptOnce(url: string, opts: FetchOptions): Promise<PageResult>
       const lastModified = res.headers.get('last-modified');
       if (res.status === 304) {
         await res.body?.cancel().catch(() => {});
-        return {
-          kind: 'not-modified',
-          url: current,
-          status: 304,
-          etag: etag ?? opts.etag ?? null,
-          lastModified: lastModified ?? opts.lastModified ?? null,
-        };
+        return { kind: 'not-modified', url: current, status: 304, etag: etag ?? opts.etag ?? null, lastModified: lastModified ?? opts.lastModified ?? null };
       }
       if (res.status < 200 || res.status > 299) {
         await res.body?.cancel().catch(() => {});
@@ -164,8 +123,7 @@ async function attemptOnce(url: string, opts: FetchOptions): Promise<PageResult>
         throw new AttemptError(`HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''} from ${current}`, {
           retryable: transient,
           status: res.status,
-          retryAfterMs:
-            res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers.get('retry-after'), opts.maxRetryAfterMs) : null,
+          retryAfterMs: res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers.get('retry-after'), opts.maxRetryAfterMs) : null,
           hint: transient ? 'the server is having trouble; it will be tried again on the next poll' : 'check the configured URL',
         });
       }
@@ -177,17 +135,10 @@ async function attemptOnce(url: string, opts: FetchOptions): Promise<PageResult>
   } catch (err) {
     if (err instanceof AttemptError) throw err;
     if (timedOut) {
-      throw new AttemptError(`GET ${current} timed out after ${opts.timeoutMs} ms`, {
-        retryable: true,
-        hint: 'the server is slow or unreachable; check the URL or raise the timeout',
-      });
+      throw new AttemptError(`GET ${current} timed out after ${opts.timeoutMs} ms`, { retryable: true, hint: 'the server is slow or unreachable; check the URL or raise the timeout' });
     }
     const detail = describeNetworkError(err);
-    throw new AttemptError(`GET ${current} failed: ${detail}`, {
-      retryable: isTransient(err),
-      cause: rootCause(err),
-      hint: 'check network access and that the host is reachable',
-    });
+    throw new AttemptError(`GET ${current} failed: ${detail}`, { retryable: isTransient(err), cause: rootCause(err), hint: 'check network access and that the host is reachable' });
   } finally {
     clearTimeout(timer);
   }
@@ -201,10 +152,7 @@ function parseUrl(location: string, base: string | undefined): string {
     throw new AttemptError(`invalid URL "${location}"`, { retryable: false, cause, hint: 'check the configured URL' });
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new AttemptError(`unsupported URL scheme in "${parsed.href}"`, {
-      retryable: false,
-      hint: 'only http and https URLs can be fetched',
-    });
+    throw new AttemptError(`unsupported URL scheme in "${parsed.href}"`, { retryable: false, hint: 'only http and https URLs can be fetched' });
   }
   return parsed.href;
 }
@@ -213,10 +161,7 @@ function parseUrl(location: string, base: string | undefined): string {
 async function readCapped(res: Response, maxBytes: number, controller: AbortController, url: string): Promise<Uint8Array> {
   const tooLarge = (size: string) => {
     controller.abort();
-    return new AttemptError(`response from ${url} is larger than ${maxBytes} bytes (${size})`, {
-      retryable: false,
-      hint: 'check the URL, or raise maxBytes if the page really is this large',
-    });
+    return new AttemptError(`response from ${url} is larger than ${maxBytes} bytes (${size})`, { retryable: false, hint: 'check the URL, or raise maxBytes if the page really is this large' });
   };
   const declared = Number(res.headers.get('content-length') ?? '');
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(`Content-Length ${declared}`);
@@ -294,9 +239,7 @@ function rootCause(err: unknown): unknown {
 
 function describeNetworkError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  const parts = causeChain(err)
-    .map((c) => c.message || String(c.code ?? ''))
-    .filter((m) => m && m !== 'fetch failed');
+  const parts = causeChain(err).map((c) => c.message || String(c.code ?? '')).filter((m) => m && m !== 'fetch failed');
   return [...new Set(parts)].join(': ') || err.message || err.name;
 }
 
@@ -306,7 +249,7 @@ function isTransient(err: unknown): boolean {
   );
 }
 
-/** Loopback, private, link-local and unspecified ranges: never reached by a redirect from a public source. */
+/** Loopback, private, link-local, CGNAT and unspecified ranges: never reached by a redirect from a public source. */
 const INTERNAL = new BlockList();
 for (const [net, prefix] of [
   ['0.0.0.0', 8],
@@ -324,8 +267,9 @@ for (const [net, prefix] of [
   ['::1', 128],
   ['fc00::', 7],
   ['fe80::', 10],
-] as const)
+] as const) {
   INTERNAL.addSubnet(net, prefix, 'ipv6');
+}
 
 /** Whether an IP address (v4, v6 or v4-mapped v6) is loopback, private, link-local or unspecified. */
 export function isInternalAddress(ip: string): boolean {

@@ -138,10 +138,7 @@ export function parseHtmlPage(body: string, ctx: AdapterContext, profile: PagePr
   // Items are left out of the text searched for the empty phrase, so an item's own words
   // don't count. (Skipping them while reading is cheaper than removing them from the tree.)
   const itemNodes = new Set<AnyNode>(containers.flatMap((c) => c.nodes));
-  const rest = main
-    .toArray()
-    .map((n) => textOutside(n, itemNodes))
-    .join('');
+  const rest = main.toArray().map((n) => textOutside(n, itemNodes)).join('');
   return { items, saysEmpty: saysEmpty(norm(rest), ctx.options.emptyTexts), warnings, ...(skipped ? { skipped } : {}) };
 }
 
@@ -169,15 +166,7 @@ function findContainers(page: Page, main: Cheerio<AnyNode>, options: SourceOptio
   const configured = options.selectors?.item;
   if (configured) {
     const inMain = main.find(configured).toArray();
-    return wrap(
-      itemsOnly(
-        inMain.length
-          ? inMain
-          : ($(configured)
-              .filter((_, n) => n.type === 'tag')
-              .toArray() as Element[]),
-      ),
-    );
+    return wrap(itemsOnly(inMain.length ? inMain : $(configured).filter((_, n) => n.type === 'tag').toArray() as Element[]));
   }
   // Specific item classes first: a generic `article` may be the whole page's wrapper.
   for (const shape of [hasItemClass, isArticle]) {
@@ -234,10 +223,7 @@ function readTableHeader($: CheerioAPI, table: Cheerio<AnyNode>): string[] {
     const first = table.find('tr').first();
     if (first.children('th').length && !first.children('td').length) row = first;
   }
-  return row
-    .children('th, td')
-    .toArray()
-    .map((c) => norm($(c).text()));
+  return row.children('th, td').toArray().map((c) => norm($(c).text()));
 }
 
 /** Last resort: a heading plus the siblings up to the next heading, when they hold labelled values. */
@@ -315,9 +301,7 @@ function linesOf(nodes: readonly AnyNode[]): string[] {
 
 /** One labelled value; `value` are the nodes holding it, `text` overrides their text. */
 function field(label: Field['label'], value: readonly AnyNode[], text?: string): Field {
-  const list = findAll(value, isListItem)
-    .map((li) => norm(textOf(li)))
-    .filter(Boolean);
+  const list = findAll(value, isListItem).map((li) => norm(textOf(li))).filter(Boolean);
   // The value nodes themselves or anything in them, whichever comes first on the page.
   const time = firstMatch(value, isTimeStamp);
   const lines = text === undefined ? linesOf(value) : text.split('\n').map(norm).filter(Boolean);
@@ -430,13 +414,7 @@ function leadingLabel(block: Element): Field | undefined {
   const label = labelOf(textOf(first));
   if (!label) return undefined;
   const rest = nodes.slice(at + 1);
-  return field(
-    label,
-    rest,
-    linesOf(rest)
-      .join('\n')
-      .replace(/^\s*[:：]\s*/u, ''),
-  );
+  return field(label, rest, linesOf(rest).join('\n').replace(/^\s*[:：]\s*/u, ''));
 }
 
 /** `inside` are the item's elements in document order. */

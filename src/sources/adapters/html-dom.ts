@@ -44,17 +44,8 @@ export const CHROME_TAGS = new Set(['script', 'style', 'noscript', 'template', '
 
 /** The class names Inera-like pages give an item container. */
 export const hasItemClass = classIn(
-  'status-item',
-  'driftstatus-item',
-  'calendar-item',
-  'incident',
-  'disruption',
-  'driftstorning',
-  'storning',
-  'status-message',
-  'event-item',
-  'planned-item',
-  'maintenance-item',
+  'status-item', 'driftstatus-item', 'calendar-item', 'incident', 'disruption', 'driftstorning',
+  'storning', 'status-message', 'event-item', 'planned-item', 'maintenance-item',
 );
 export const isArticle = tagIn('article');
 /** Where the main content is, best guess first (see mainContent). */

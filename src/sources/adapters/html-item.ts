@@ -55,7 +55,9 @@ export function buildItem(raw: RawItem, ctx: AdapterContext, defaultKind: Kind):
 
   const serviceFields = raw.fields.filter((f) => f.label === 'service');
   const names = serviceFields.flatMap((f) => serviceNames(f, ctx.catalogue));
-  const { ids, unknown } = names.length ? ctx.catalogue.resolve(names) : { ids: ctx.catalogue.findInText(raw.title), unknown: [] };
+  const { ids, unknown } = names.length
+    ? ctx.catalogue.resolve(names)
+    : { ids: ctx.catalogue.findInText(raw.title), unknown: [] };
 
   const tctx: TimeContext = { now: ctx.now, prefer: kind === 'disruption' ? 'past' : 'future' };
   const times = readFieldTimes(raw, tctx);
@@ -132,7 +134,7 @@ function splitOnOch(part: string, catalogue: Catalogue): string[] {
   // A joined name must match without its "(ABBR)": "NPÖ och Intygstjänster (Webcert)" is two names.
   const isName = (joined: string) => !!catalogue.match(joined.replace(/\s*\([^()]*\)\s*$/u, ''));
   const out: string[] = [];
-  for (let i = 0; i < tokens.length;) {
+  for (let i = 0; i < tokens.length; ) {
     let j = tokens.length;
     while (j > i + 1 && !isName(tokens.slice(i, j).join(' och '))) j--;
     out.push(tokens.slice(i, j).join(' och '));
@@ -194,7 +196,9 @@ function readFieldTimes(raw: RawItem, tctx: TimeContext) {
     texts.push(endF.text);
     const iso = zonedIso(endF.datetime);
     const text = endF.text || endF.datetime || '';
-    const r = iso ? { ...UNREAD, end: iso, unreadable: false } : safeTime(() => parseEndTime(text, start, tctx), text, warnings);
+    const r = iso
+      ? { ...UNREAD, end: iso, unreadable: false }
+      : safeTime(() => parseEndTime(text, start, tctx), text, warnings);
     if (r.end || r.noForecast) end = r.end;
   }
   if (!startF && !timeF && !endF && raw.fallbackTime) {
