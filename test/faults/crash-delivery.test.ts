@@ -75,13 +75,13 @@ describe('SIGKILL while delivering', () => {
     { timeout: 150_000 },
     async () => {
       smtp = await startSmtp();
-      smtp.delayMs = 60; // a little slow, so kills land mid-session
+      smtp.delayMs = 100; // a little slow, so kills land mid-session
       app = createTestApp({});
       const keys: string[] = [];
       let kills = 0;
       let now = BASE;
       for (let trial = 0; trial < 20; trial++) {
-        for (let n = 0; n < 4; n++) {
+        for (let n = 0; n < 6; n++) {
           const key = `t${trial}-m${n}`;
           keys.push(key);
           enqueue(app.db, message(key));
