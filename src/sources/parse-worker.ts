@@ -47,17 +47,26 @@ const NOT_NESTING = new Set(
     'area base br col embed hr img input link meta param source track wbr'
   ).split(' '),
 );
-const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*?(\/?)>|<!--[\s\S]*?-->/g;
+// At a `<`: an optional `/`, a tag name, attributes up to the next `>` (never past another
+// `<`, so a page of unclosed `<a<a<a…` costs one pass, not one per `<`), an optional `/`.
+const TAG = /(\/?)([a-zA-Z][a-zA-Z0-9:-]*)[^<>]*?(\/?)>/y;
 
-/** The deepest element nesting in `body`, by a linear scan of its tags (no tree is built). */
+/** The deepest element nesting in `body`, by one linear scan of its tags (no tree is built). */
 export function nestingDepth(body: string): number {
   let depth = 0;
   let max = 0;
-  TAG.lastIndex = 0;
-  for (let m = TAG.exec(body); m; m = TAG.exec(body)) {
+  for (let i = body.indexOf('<'); i >= 0; i = body.indexOf('<', i + 1)) {
+    if (body.startsWith('<!--', i)) {
+      const end = body.indexOf('-->', i + 4);
+      if (end < 0) break; // the rest is an unclosed comment
+      i = end;
+      continue;
+    }
+    TAG.lastIndex = i + 1;
+    const m = TAG.exec(body);
+    if (!m) continue;
     const [, closing, rawName, selfClosing] = m;
-    if (rawName === undefined) continue; // a comment
-    const name = rawName.toLowerCase();
+    const name = rawName!.toLowerCase();
     if (NOT_NESTING.has(name) || selfClosing) continue;
     if (closing) depth = Math.max(0, depth - 1);
     else if (++depth > max) max = depth;

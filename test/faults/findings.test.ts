@@ -68,6 +68,16 @@ describe('1. a deeply nested page', () => {
     expect(nestingDepth('<ul>' + '<li>x'.repeat(10_000) + '</ul>')).toBe(1);
     expect(nestingDepth('<p>a<p>b<p>c<br><img src=x>')).toBe(0);
     expect(nestingDepth(deepPage(600))).toBeGreaterThan(600);
+    expect(nestingDepth('<div><!-- <div><div> --><span></span></div>')).toBe(2);
+  });
+
+  it('the depth scan itself cannot be made slow: unclosed tags and comments cost one pass', () => {
+    for (const body of ['<a'.repeat(2_000_000), '<!--'.repeat(1_000_000), '<a <!--'.repeat(500_000), '<div x="'.repeat(500_000)]) {
+      const started = performance.now();
+      nestingDepth(body);
+      // A hang guard: a scan that went back over the rest of the page at each `<` would take hours.
+      expect(performance.now() - started).toBeLessThan(5_000);
+    }
   });
 
   it('parses in a worker thread: an HTTP server in this process answers while a slow parse runs, and the parse is stopped at the limit', async () => {
