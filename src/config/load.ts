@@ -76,6 +76,14 @@ export const DEFAULT_SOURCES: ReadonlyArray<Omit<SourceConfig, 'intervalMs' | 'n
   },
 ];
 
+/** How often a source is polled when the config does not say. */
+export const DEFAULT_INTERVAL_MS = 5 * 60_000;
+
+/** A source's polling interval; a source no longer configured is judged by the default. */
+export function intervalOf(config: Pick<Config, 'sources'>, sourceId: string): number {
+  return config.sources.find((s) => s.id === sourceId)?.intervalMs ?? DEFAULT_INTERVAL_MS;
+}
+
 /** The publisher readers see for a source without a configured name: Inera for its pages, else the host. */
 function publisherOf(adapter: string, url: string): string {
   if (adapter.startsWith('inera-')) return 'Inera';
@@ -182,7 +190,7 @@ function isHttpUrl(text: string): boolean {
 
 function resolveConfig(file: ConfigFile, ctx: { origin: string; baseDir: string; env: NodeJS.ProcessEnv; cwd: string }): Config {
   const { env } = ctx;
-  const intervalMs = file.polling?.interval ?? 5 * 60_000;
+  const intervalMs = file.polling?.interval ?? DEFAULT_INTERVAL_MS;
   const sources: SourceConfig[] = (file.sources ?? DEFAULT_SOURCES).map((s) => {
     const { interval, ...rest } = s as SourceEntry;
     return { ...rest, name: rest.name ?? publisherOf(rest.adapter, rest.url), intervalMs: interval ?? intervalMs };

@@ -1,5 +1,6 @@
 /** The configuration file's schema (zod): parsed once at start-up and passed in. */
 import { z } from 'zod';
+import { emailSchema } from '../domain/address.js';
 import { KINDS } from '../domain/types.js';
 
 const duration = z
@@ -68,9 +69,9 @@ export const configSchema = z
       .strict()
       .optional(),
     /** Addresses of the central team: admin console logins and source-health notices. */
-    admins: z.array(z.email()).optional(),
+    admins: z.array(emailSchema()).optional(),
     sender: z
-      .object({ name: z.string().min(1), address: z.email(), replyTo: z.email().optional() })
+      .object({ name: z.string().min(1), address: emailSchema(), replyTo: emailSchema().optional() })
       .strict()
       .optional(),
     delivery: z

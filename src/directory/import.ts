@@ -173,7 +173,7 @@ export function importDirectory(db: Db, directory: Directory, options: ImportOpt
     if (options.dryRun) throw DRY_RUN;
   });
   try {
-    apply();
+    apply.immediate();
   } catch (cause) {
     if (cause === DRY_RUN) return report;
     if (cause instanceof UsageError) throw cause;

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Catalogue } from '../domain/services.js';
 import type { ServiceSelection } from '../domain/types.js';
+import { emailSchema } from '../domain/address.js';
 
 /** The only part of the catalogue validation needs; tests may pass a stand-in. */
 export type ServiceLookup = Pick<Catalogue, 'byId'>;
@@ -19,7 +20,7 @@ export const CHANNELS = ['email', 'easit'] as const;
 const contactSchema = z
   .object({
     role: z.string().trim().min(1),
-    email: z.email(),
+    email: emailSchema(),
     name: z.string().trim().min(1).optional(),
     channel: z.enum(CHANNELS).optional(),
   })
@@ -88,7 +89,7 @@ export function directorySchema(catalogue?: ServiceLookup) {
       region: z.string().trim().min(1),
       timezone: z.string().refine(isTimeZone, 'not an IANA time zone, e.g. "Europe/Stockholm"'),
       sender: z
-        .object({ name: z.string().trim().min(1), address: z.email(), reply_to: z.email().optional() })
+        .object({ name: z.string().trim().min(1), address: emailSchema(), reply_to: emailSchema().optional() })
         .strict()
         .optional(),
       administrations: z.array(unit),

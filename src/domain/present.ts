@@ -82,12 +82,12 @@ export function messageJson(m: OutboxMessage) {
 }
 
 /** A source's health, as `driftkoll sources --json` prints it. */
-export function sourceJson(s: SourceState) {
+export function sourceJson(s: SourceState, at: { intervalMs: number; now: Date }) {
   return {
     id: s.id,
     adapter: s.adapter,
     url: s.url,
-    healthy: isSourceHealthy(s),
+    healthy: isSourceHealthy(s, at),
     polled: s.lastPollAt !== null,
     lastPoll: localIso(s.lastPollAt),
     lastSuccess: localIso(s.lastSuccessAt),

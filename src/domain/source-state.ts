@@ -18,7 +18,19 @@ export interface SourceState {
   warnings: string[];
 }
 
-/** A source is healthy when it has been read at least once and its last poll did not fail. */
-export function isSourceHealthy(s: Pick<SourceState, 'lastSuccessAt' | 'consecutiveFailures'>): boolean {
-  return s.lastSuccessAt !== null && s.consecutiveFailures === 0;
+/** How many polling intervals may pass since the last success before a source counts as unhealthy. */
+export const HEALTHY_INTERVALS = 3;
+
+/**
+ * A source is healthy when it has been read at least once, its last poll did not fail,
+ * and, given `at` (the source's interval and now), its last success is no older than
+ * three intervals: a poll that died before it could record anything still shows.
+ */
+export function isSourceHealthy(
+  s: Pick<SourceState, 'lastSuccessAt' | 'consecutiveFailures'>,
+  at: { intervalMs: number; now: Date },
+): boolean {
+  if (s.lastSuccessAt === null || s.consecutiveFailures !== 0) return false;
+  const age = at.now.getTime() - Date.parse(s.lastSuccessAt);
+  return Number.isFinite(age) && age <= HEALTHY_INTERVALS * at.intervalMs;
 }

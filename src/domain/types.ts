@@ -43,6 +43,11 @@ export interface ParseResult {
   saysEmpty: boolean;
   /** Items that were dropped, with why; never fatal on their own. */
   warnings: string[];
+  /**
+   * Entries that were on the page but could not be read (the adapter threw on them).
+   * While any are, no event of the source counts as missing: the unreadable one may be it.
+   */
+  skipped?: number;
 }
 
 export const CADENCES = ['immediate', 'daily', 'weekly'] as const;

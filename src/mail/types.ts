@@ -85,6 +85,8 @@ export const digestDataSchema = z.object({
   windows: z.array(plannedEntrySchema),
   /** Releases in the next 30 days. */
   releases: z.array(plannedEntrySchema),
+  /** Per section (ongoing, resolved, …), how many more there were than the mail lists; absent when none. */
+  more: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 export type DigestData = z.infer<typeof digestDataSchema>;
 
@@ -101,6 +103,8 @@ export const alertDataSchema = z.object({
   template: z.literal('alert'),
   reasons: z.array(reasonSchema),
   items: z.array(alertItemSchema),
+  /** How many more changes there were than the mail lists (see MAX_ALERT_ITEMS); absent when none. */
+  more: z.number().int().nonnegative().optional(),
 });
 export type AlertData = z.infer<typeof alertDataSchema>;
 

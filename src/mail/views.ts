@@ -55,6 +55,14 @@ export interface SectionView {
   heading: string | null;
   level: 2 | 3;
   events: MailEventView[];
+  /** "och 120 ändringar till" and a link to the rest, when the mail lists only part. */
+  more: { text: string; link: LinkView } | null;
+}
+
+/** The line under a cut list: how many more, and where they all are. */
+function moreLine(n: number | undefined, words: [string, string], web: string): SectionView['more'] {
+  if (!n) return null;
+  return { text: `… och ${n} ${n === 1 ? words[0] : words[1]} till.`, link: { href: web, text: 'Se allt på webben' } };
 }
 
 /** Everything a template shows; the same object feeds the HTML and the text part. */
@@ -340,27 +348,50 @@ export function digestView(d: DigestData, ctx: RenderContext): MailView {
             : null;
     return eventView(e, ctx, note);
   };
+  const more = (name: keyof NonNullable<DigestData['more']>, words: [string, string]) => moreLine(d.more?.[name], words, d.links.web);
+  const total = (name: 'ongoing' | 'resolved' | 'vanished' | 'windows' | 'releases') => d[name].length + (d.more?.[name] ?? 0);
   const sections: SectionView[] = [
-    { heading: 'Pågående störningar', level: 3 as const, events: d.ongoing.map((e) => eventView(e, ctx)) },
+    {
+      heading: 'Pågående störningar',
+      level: 3 as const,
+      events: d.ongoing.map((e) => eventView(e, ctx)),
+      more: more('ongoing', ['störning', 'störningar']),
+    },
     {
       heading: d.since ? 'Åtgärdade sedan förra utskicket' : 'Nyligen åtgärdade',
       level: 3 as const,
       events: d.resolved.map((e) => eventView(e, ctx)),
+      more: more('resolved', ['åtgärdad', 'åtgärdade']),
     },
-    { heading: 'Inte längre listade', level: 3 as const, events: d.vanished.map((e) => eventView(e, ctx, null, true)) },
-    { heading: 'Servicefönster de närmaste 14 dagarna', level: 3 as const, events: d.windows.map(planned) },
-    { heading: 'Releaser de närmaste 30 dagarna', level: 3 as const, events: d.releases.map(planned) },
+    {
+      heading: 'Inte längre listade',
+      level: 3 as const,
+      events: d.vanished.map((e) => eventView(e, ctx, null, true)),
+      more: more('vanished', ['störning', 'störningar']),
+    },
+    {
+      heading: 'Servicefönster de närmaste 14 dagarna',
+      level: 3 as const,
+      events: d.windows.map(planned),
+      more: more('windows', ['servicefönster', 'servicefönster']),
+    },
+    {
+      heading: 'Releaser de närmaste 30 dagarna',
+      level: 3 as const,
+      events: d.releases.map(planned),
+      more: more('releases', ['release', 'releaser']),
+    },
   ].filter((s) => s.events.length > 0);
   const heading =
     d.cadence === 'weekly'
       ? `Veckans driftläge för e-tjänster, vecka ${isoWeek(d.until) ?? ''}`
       : `Driftläget för e-tjänster ${formatDate(d.until, now)}`;
   const summary = [
-    d.ongoing.length ? countSv(d.ongoing.length, 'pågående störning', 'pågående störningar') : '',
-    d.resolved.length ? countSv(d.resolved.length, 'åtgärdad', 'åtgärdade') : '',
-    d.vanished.length ? countSv(d.vanished.length, 'inte längre listad', 'inte längre listade') : '',
-    d.windows.length ? countSv(d.windows.length, 'servicefönster', 'servicefönster') : '',
-    d.releases.length ? countSv(d.releases.length, 'release', 'releaser') : '',
+    total('ongoing') ? countSv(total('ongoing'), 'pågående störning', 'pågående störningar') : '',
+    total('resolved') ? countSv(total('resolved'), 'åtgärdad', 'åtgärdade') : '',
+    total('vanished') ? countSv(total('vanished'), 'inte längre listad', 'inte längre listade') : '',
+    total('windows') ? countSv(total('windows'), 'servicefönster', 'servicefönster') : '',
+    total('releases') ? countSv(total('releases'), 'release', 'releaser') : '',
   ].filter(Boolean);
   const empty = sections.length ? null : 'Inga störningar eller planerade åtgärder berör dina tjänster just nu.';
   return {
@@ -386,7 +417,8 @@ export function alertView(d: AlertData, ctx: RenderContext): MailView {
   const items = [...d.items].sort((a, b) => rank(a) - rank(b));
   const first = items[0];
   const one = first ? alertSubject(first, ctx) : 'Ändring i driftläget';
-  const heading = items.length > 1 ? `${countSv(items.length, 'ändring', 'ändringar')} i driftläget` : one;
+  const all = items.length + (d.more ?? 0);
+  const heading = all > 1 ? `${countSv(all, 'ändring', 'ändringar')} i driftläget` : one;
   const subject = items.length > 1 && first ? `${heading}: ${core(first.event, ctx)} med flera` : one;
   return {
     subject: subjectLine(subject),
@@ -399,7 +431,12 @@ export function alertView(d: AlertData, ctx: RenderContext): MailView {
     heading: oneLine(heading),
     intro: [],
     sections: [
-      { heading: null, level: 2, events: items.map((i) => eventView(i.event, ctx, changeWords(i, ctx), i.change === 'vanished')) },
+      {
+        heading: null,
+        level: 2,
+        events: items.map((i) => eventView(i.event, ctx, changeWords(i, ctx), i.change === 'vanished')),
+        more: moreLine(d.more, ['ändring', 'ändringar'], d.links.web),
+      },
     ],
     empty: null,
     ...frame(d, ctx, whyView(d.reasons, d.reasons.length === 0)),
@@ -417,7 +454,7 @@ export function reminderView(d: ReminderData, ctx: RenderContext): MailView {
     preview: e.impact ? oneLine(e.impact) : heading,
     heading,
     intro: [`${sourceOf(e, ctx).name} har planerat ${what} som berör dina tjänster.`],
-    sections: [{ heading: null, level: 2, events: [eventView(e, ctx)] }],
+    sections: [{ heading: null, level: 2, events: [eventView(e, ctx)], more: null }],
     empty: null,
     ...frame(d, ctx, whyView(d.reasons, d.reasons.length === 0)),
   };

@@ -12,6 +12,13 @@ import { enqueue } from '../store/outbox.repo.js';
 import { storedTime } from '../util/time.js';
 import { compose, recipientLinks, type NotifyDeps } from './compose.js';
 import { recipientsFor, type Recipient } from './recipients.js';
+import { noticeSourceHealth } from './source-health.js';
+
+/**
+ * Most changes one alert lists; the rest are counted with a link to the web overview.
+ * 5,000 changes at once once made alerts of 2.6 MB each; nobody reads past a screenful.
+ */
+export const MAX_ALERT_ITEMS = 25;
 
 export interface NotifyResult {
   changes: number;
@@ -37,6 +44,8 @@ function alertWorthy(change: Change, event: Event, now: Date): boolean {
 /** Sends the alerts pending changes call for; marks every pending change handled. */
 export async function notifyPending(deps: NotifyDeps): Promise<NotifyResult> {
   const { db, clock, logger } = deps;
+  // Source health first: a source that stopped being readable is news for the team even when nothing changed.
+  noticeSourceHealth(deps);
   const pending = listPendingChanges(db);
   if (pending.length === 0) return { changes: 0, alerts: 0 };
   const now = clock.now();
@@ -68,12 +77,15 @@ export async function notifyPending(deps: NotifyDeps): Promise<NotifyResult> {
   const batch = pending.at(-1)!.id;
   const messages = await Promise.all(
     [...inbox.values()].map(({ recipient, items }) => {
+      // Ongoing disruptions first, as the mail shows them, so a cut never drops those.
+      const sorted = items.sort((a, b) => urgency(a) - urgency(b) || byImportance(a, b));
       const data: AlertData = {
         template: 'alert',
         to: recipient.email,
         links: recipientLinks(deps, recipient.email),
         reasons: recipient.reasons,
-        items: items.sort(byImportance),
+        items: sorted.slice(0, MAX_ALERT_ITEMS),
+        ...(sorted.length > MAX_ALERT_ITEMS ? { more: sorted.length - MAX_ALERT_ITEMS } : {}),
       };
       return compose(deps, 'alert', `alert:${recipient.email.toLowerCase()}:${batch}`, data);
     }),
@@ -101,6 +113,11 @@ export async function notifyPending(deps: NotifyDeps): Promise<NotifyResult> {
 }
 
 const ORDER: Record<ChangeType, number> = { created: 0, reappeared: 1, updated: 2, rescheduled: 3, cancelled: 4, vanished: 5, resolved: 6 };
+
+function urgency(i: AlertItem): number {
+  if (i.event.kind !== 'disruption') return i.event.kind === 'maintenance' ? 2 : 3;
+  return i.event.status === 'ongoing' && i.change !== 'vanished' ? 0 : 1;
+}
 
 function byImportance(a: AlertItem, b: AlertItem): number {
   return ORDER[a.change] - ORDER[b.change] || a.event.id - b.event.id;

@@ -108,3 +108,24 @@ function upcoming(e: Event, now: number, days: number): boolean {
 export function isEmpty(c: DigestContent): boolean {
   return !c.ongoing.length && !c.resolved.length && !c.vanished.length && !c.windows.length && !c.releases.length;
 }
+
+/** Most items a digest lists per section; the rest are counted, with a link to the web overview. */
+export const MAX_DIGEST_SECTION_ITEMS = 50;
+
+/** The content with each section cut to `max` items, and how many each lost. */
+export function capDigest(c: DigestContent, max = MAX_DIGEST_SECTION_ITEMS): DigestContent & { more?: Record<string, number> } {
+  const more: Record<string, number> = {};
+  const cut = <T>(name: keyof DigestContent, list: T[]): T[] => {
+    if (list.length <= max) return list;
+    more[name] = list.length - max;
+    return list.slice(0, max);
+  };
+  const out = {
+    ongoing: cut('ongoing', c.ongoing),
+    resolved: cut('resolved', c.resolved),
+    vanished: cut('vanished', c.vanished),
+    windows: cut('windows', c.windows),
+    releases: cut('releases', c.releases),
+  };
+  return Object.keys(more).length ? { ...out, more } : out;
+}

@@ -13,7 +13,7 @@ import type { NewMessage } from '../domain/message.js';
 import { enqueue, hasMessageKey } from '../store/outbox.repo.js';
 import { isSuppressed, listSubscriptions } from '../store/subscriptions.repo.js';
 import { compose, recipientLinks, type NotifyDeps } from './compose.js';
-import { digestContent, isEmpty, snapshot, type Interest } from './digest-content.js';
+import { capDigest, digestContent, isEmpty, snapshot, type Interest } from './digest-content.js';
 import { latestSlot, previousSlot } from './slots.js';
 
 export interface DigestRecipient {
@@ -108,7 +108,7 @@ export function planDigests(deps: NotifyDeps, opts: DigestFilter = {}): DigestPl
       until: now.toISOString(),
       reasons: recipient.reasons,
       subscribed: recipient.subscribed,
-      ...content,
+      ...capDigest(content),
     };
     return { recipient, slot, key, data, empty: isEmpty(content), done: hasMessageKey(db, key) };
   });
@@ -128,24 +128,26 @@ export async function sendDigests(deps: NotifyDeps, opts: DigestFilter = {}): Pr
   const due = plan.filter((p) => !p.done && (!p.empty || config.schedules.sendEmptyDigests));
   const rendered: { item: DigestPlanItem; row: NewMessage }[] = [];
   for (const item of due) rendered.push({ item, row: await compose(deps, 'digest', item.key, item.data) });
-  const enqueued = db.transaction(() => {
-    let n = 0;
-    for (const { item, row } of rendered) {
-      const { id, created } = enqueue(db, row);
-      if (!created) continue;
-      // Covered up to the instant its content was read, so the next digest starts exactly there.
-      const coveredTo = item.data.until;
-      recordDigest(db, {
-        email: item.recipient.email,
-        cadence: item.recipient.cadence,
-        slot: item.slot.toISOString(),
-        coveredTo,
-        outboxId: id,
-      });
-      n++;
-    }
-    return n;
-  })();
+  const enqueued = db
+    .transaction(() => {
+      let n = 0;
+      for (const { item, row } of rendered) {
+        const { id, created } = enqueue(db, row);
+        if (!created) continue;
+        // Covered up to the instant its content was read, so the next digest starts exactly there.
+        const coveredTo = item.data.until;
+        recordDigest(db, {
+          email: item.recipient.email,
+          cadence: item.recipient.cadence,
+          slot: item.slot.toISOString(),
+          coveredTo,
+          outboxId: id,
+        });
+        n++;
+      }
+      return n;
+    })
+    .immediate();
   const result = {
     planned: plan.length,
     enqueued,

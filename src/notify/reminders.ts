@@ -36,7 +36,7 @@ export async function sendReminders(deps: NotifyDeps): Promise<number> {
   // Render only what is not in the outbox yet: a reminder is sent once.
   const fresh = messages.filter((m) => !hasMessageKey(db, m.key));
   const rows = await Promise.all(fresh.map((m) => compose(deps, 'reminder', m.key, m.data)));
-  const n = db.transaction(() => rows.filter((row) => enqueue(db, row).created).length)();
+  const n = db.transaction(() => rows.filter((row) => enqueue(db, row).created).length).immediate();
   if (n) logger.info({ reminders: n, events: due.length }, 'reminders enqueued');
   return n;
 }

@@ -1,4 +1,5 @@
 /** Manual resends: a new message referencing the original, with who asked, when and why. */
+import { addressProblem } from '../domain/address.js';
 import { UsageError } from '../domain/errors.js';
 import { readMessageData, type MessageData } from '../mail/types.js';
 import { countResends, enqueue, getMessage } from '../store/outbox.repo.js';
@@ -19,7 +20,8 @@ export async function resendMessage(deps: NotifyDeps, req: ResendRequest): Promi
   if (!original) throw new UsageError(`no message with id ${req.outboxId} in the outbox`);
   if (!req.reason.trim()) throw new UsageError('a resend needs a reason (--reason)');
   const to = req.to?.trim() || original.to;
-  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(to)) throw new UsageError(`not an e-mail address: ${to}`);
+  const problem = addressProblem(to);
+  if (problem) throw new UsageError(problem);
   const source = readMessageData(original.data, original.id);
   const data: MessageData = {
     ...source,

@@ -2,6 +2,8 @@
  * HTTP GET for polling status pages: whole-request timeout, streamed body cap, manual
  * redirects, conditional GET, charset detection, and retries with backoff / Retry-After.
  */
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
 import { FetchError } from '../domain/errors.js';
 import { httpGet, type HttpResponse } from './http-get.js';
 
@@ -25,6 +27,8 @@ export interface FetchOptions {
   lastModified?: string | null;
   /** Injectable for tests; default is setTimeout-based. */
   sleep?: (ms: number) => Promise<void>;
+  /** The addresses a host stands for, to vet redirects; injectable for tests, default DNS (all addresses). */
+  resolveHost?: (host: string) => Promise<string[]>;
 }
 
 /** A page (`ok`) or a 304 answer to a conditional GET (`not-modified`); `url` is the final URL. */
@@ -138,7 +142,9 @@ async function attemptOnce(url: string, opts: FetchOptions): Promise<PageResult>
             hint: 'configure the final URL instead of one that redirects this much',
           });
         }
-        current = parseUrl(location, current);
+        const next = parseUrl(location, current);
+        await assertRedirectAllowed(next, url, opts.resolveHost ?? resolveHost);
+        current = next;
         continue;
       }
       const etag = res.header('etag');
@@ -319,4 +325,69 @@ function isTransient(err: unknown): boolean {
   return causeChain(err).some(
     (c) => (typeof c.code === 'string' && RETRYABLE_CODES.has(c.code)) || /terminated|socket hang up|other side closed/i.test(c.message),
   );
+}
+
+/** Loopback, private, link-local, CGNAT and unspecified ranges: never reached by a redirect from a public source. */
+const INTERNAL = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['100.64.0.0', 10],
+] as const) {
+  INTERNAL.addSubnet(net, prefix, 'ipv4');
+}
+for (const [net, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+] as const) {
+  INTERNAL.addSubnet(net, prefix, 'ipv6');
+}
+
+/** Whether an IP address (v4, v6 or v4-mapped v6) is loopback, private, link-local or unspecified. */
+export function isInternalAddress(ip: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1];
+  if (mapped) return INTERNAL.check(mapped, 'ipv4');
+  const family = isIP(ip);
+  if (family === 0) return false;
+  return INTERNAL.check(ip, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/** The addresses a host stands for: itself when it is an IP, else every address DNS gives. */
+async function resolveHost(host: string): Promise<string[]> {
+  if (isIP(host)) return [host];
+  return (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+}
+
+async function hostAddresses(href: string, resolve: (host: string) => Promise<string[]>): Promise<string[]> {
+  const host = new URL(href).hostname.replace(/^\[|\]$/g, '');
+  try {
+    return await resolve(host);
+  } catch (cause) {
+    throw new AttemptError(`cannot resolve ${host}: ${describeNetworkError(cause)}`, {
+      retryable: true,
+      cause,
+      hint: 'check network access and DNS',
+    });
+  }
+}
+
+/**
+ * Refuses a redirect to an internal address (a cloud metadata endpoint, the admin console
+ * on loopback), unless the configured URL itself points inside: then it was meant so.
+ */
+async function assertRedirectAllowed(target: string, configured: string, resolve: (host: string) => Promise<string[]>): Promise<void> {
+  const targets = await hostAddresses(target, resolve);
+  if (!targets.some(isInternalAddress)) return;
+  const origin = await hostAddresses(configured, resolve).catch(() => [] as string[]);
+  if (origin.length > 0 && origin.every(isInternalAddress)) return;
+  throw new AttemptError(`refused a redirect from ${configured} to an internal address (${target})`, {
+    retryable: false,
+    hint: 'a public source may not send the poller to loopback, private or link-local addresses',
+  });
 }

@@ -1,5 +1,5 @@
 /** Opens the SQLite database and applies the numbered migrations in db/migrations. */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ConfigError } from '../domain/errors.js';
@@ -27,8 +27,16 @@ export function openDb(path: string, options: OpenDbOptions = {}): Db {
   let db: Db | undefined;
   try {
     if (!memory && !options.mustExist) mkdirSync(dirname(path), { recursive: true });
-    db = new Database(path, { fileMustExist: options.mustExist === true });
-    db.pragma('journal_mode = WAL');
+    // The file holds the link-signing secret and the contact directory: owner only. The
+    // umask covers creation; SQLite gives -wal and -shm the database file's mode.
+    const umask = memory ? null : process.umask(0o077);
+    try {
+      db = new Database(path, { fileMustExist: options.mustExist === true });
+      db.pragma('journal_mode = WAL');
+    } finally {
+      if (umask !== null) process.umask(umask);
+    }
+    if (!memory) makePrivate(path);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     db.pragma('synchronous = NORMAL');
@@ -75,6 +83,21 @@ function openError(path: string, cause: unknown): ConfigError {
   return new ConfigError(`cannot open the database ${path}: ${known}`, { cause, hint: content ? CONTENT_HINT : ACCESS_HINT });
 }
 
+/** Narrows an existing database (and its -wal/-shm) to mode 0600; installations created before this keep working. */
+export function makePrivate(path: string): void {
+  for (const p of [path, `${path}-wal`, `${path}-shm`]) {
+    if (!existsSync(p) || (statSync(p).mode & 0o077) === 0) continue;
+    try {
+      chmodSync(p, 0o600);
+    } catch (err) {
+      // A read-only file system or another owner's file: opening goes on, and whatever
+      // goes wrong with writing is reported where it happens.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EROFS' && code !== 'EPERM') throw err;
+    }
+  }
+}
+
 interface Migration {
   version: number;
   name: string;
@@ -89,16 +112,24 @@ export function listMigrations(dir = packagePath('db', 'migrations')): Migration
     .map((f) => ({ version: Number.parseInt(f.slice(0, 4), 10), name: f, sql: readFileSync(join(dir, f), 'utf8') }));
 }
 
-/** Applies every migration newer than PRAGMA user_version, each in its own transaction. */
+/**
+ * Applies every migration newer than PRAGMA user_version, each in its own IMMEDIATE
+ * transaction that reads the version again under the write lock, so two processes
+ * opening a fresh database at once never apply the same migration twice.
+ */
 export function migrate(db: Db, migrations = listMigrations()): number {
   let current = db.pragma('user_version', { simple: true }) as number;
   for (const m of migrations) {
     if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    })();
-    current = m.version;
+    current = db
+      .transaction(() => {
+        const now = db.pragma('user_version', { simple: true }) as number;
+        if (m.version <= now) return now;
+        db.exec(m.sql);
+        db.pragma(`user_version = ${m.version}`);
+        return m.version;
+      })
+      .immediate();
   }
   return current;
 }

@@ -152,7 +152,7 @@ export function releaseClaimed(db: Db, ids: readonly number[], nextAttemptAt: st
     `UPDATE outbox SET status = 'queued', next_attempt_at = COALESCE(?, next_attempt_at)
      WHERE id = ? AND status = 'sending'`,
   );
-  return db.transaction(() => ids.reduce((n, id) => n + stmt.run(nextAttemptAt, id).changes, 0))();
+  return db.transaction(() => ids.reduce((n, id) => n + stmt.run(nextAttemptAt, id).changes, 0)).immediate();
 }
 
 /**

@@ -25,3 +25,16 @@ export function finishRun(
     error: r.error ?? null,
   });
 }
+
+/**
+ * Closes this source's runs that started before `before` and never finished (the process
+ * died mid-poll) as failed with error "interrupted"; returns how many there were.
+ */
+export function closeInterruptedRuns(db: Db, sourceId: string, before: string, at: string): number {
+  return db
+    .prepare(
+      `UPDATE poll_runs SET finished_at = ?, outcome = 'failed', error = 'interrupted'
+       WHERE source_id = ? AND finished_at IS NULL AND started_at < ?`,
+    )
+    .run(at, sourceId, before).changes;
+}

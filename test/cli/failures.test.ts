@@ -127,7 +127,7 @@ describe('failures that explain themselves', { timeout: 60_000 }, () => {
       });
       expect(oneLine(r, 2)).toMatch(
         new RegExp(
-          `^driftkoll: cannot open the database ${path}: the (folder|file or its folder) is read-only: .*\\(check that the user running driftkoll can read and write the file and its folder`,
+          `^driftkoll: cannot open the database ${path}: (the (folder|file or its folder) is read-only|the file cannot be opened): .*\\(check that the user running driftkoll can read and write the file and its folder`,
         ),
       );
     } finally {

@@ -196,7 +196,7 @@ objects:
     expect(err.message.startsWith(`${path}: `)).toBe(true);
     expect(err.message).not.toContain('\n');
     for (const expected of [
-      'administrations.0 (akademiska).contacts.0.email: Invalid email address',
+      'administrations.0 (akademiska).contacts.0.email: "not-an-address" is not an e-mail address',
       'administrations.1 (itc).contacts.0.phone: unknown key',
       'administrations.1 (itc).services.2: unknown service "1177-jornal"',
       'administrations.2 (akademiska).name: Invalid input: expected string, received number',

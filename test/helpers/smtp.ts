@@ -27,6 +27,14 @@ export interface TestSmtp {
   deferNext(count: number): void;
   /** How many messages were answered 451 so far. */
   deferred: number;
+  /** Answer the next `count` messages (after their data) with this code, e.g. 421. */
+  replyNext(count: number, code: number, text: string): void;
+  /** Cut the connection in the middle of the next `count` messages' data, without an answer. */
+  dropNext(count: number): void;
+  /** Wait this long before answering each message's data ("a slow server"). */
+  delayMs: number;
+  /** Connection errors the server saw (a client that vanished mid-session). */
+  connectionErrors: string[];
   /** Stop listening and drop open connections: "SMTP down". */
   stop(): Promise<void>;
   /** Listen again on the same port. */
@@ -42,6 +50,8 @@ function smtpError(message: string, code: number): Error {
 export async function startSmtp(): Promise<TestSmtp> {
   const rejected = new Set<string>();
   let deferCount = 0;
+  let reply: { count: number; code: number; text: string } = { count: 0, code: 0, text: '' };
+  let dropCount = 0;
   let server: SMTPServer | null = null;
 
   const api: TestSmtp = {
@@ -53,6 +63,14 @@ export async function startSmtp(): Promise<TestSmtp> {
     deferNext: (count) => {
       deferCount = count;
     },
+    replyNext: (count, code, text) => {
+      reply = { count, code, text };
+    },
+    dropNext: (count) => {
+      dropCount = count;
+    },
+    delayMs: 0,
+    connectionErrors: [],
     stop,
     start,
     close: stop,
@@ -75,8 +93,24 @@ export async function startSmtp(): Promise<TestSmtp> {
       },
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
+        if (dropCount > 0) {
+          dropCount--;
+          // Mid-message: the client has sent DATA and part of the body, and hears nothing back.
+          stream.once('data', () => {
+            const socket = (server?.connections ? [...server.connections] : []).find((c) => c.session?.id === session.id);
+            (socket as unknown as { _socket?: { destroy(): void } } | undefined)?._socket?.destroy();
+          });
+          stream.resume();
+          return;
+        }
         stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
+        stream.on('end', () => void setTimeout(finish, api.delayMs));
+        const finish = () => {
+          if (reply.count > 0) {
+            reply.count--;
+            callback(smtpError(reply.text, reply.code));
+            return;
+          }
           if (deferCount > 0) {
             deferCount--;
             api.deferred++;
@@ -98,13 +132,16 @@ export async function startSmtp(): Promise<TestSmtp> {
             },
             (err: unknown) => callback(smtpError(`could not parse the message: ${String(err)}`, 554)),
           );
-        });
+        };
       },
     });
   }
 
   function start(): Promise<void> {
     const s = create();
+    // A client killed mid-session resets its connection (the crash tests do that on purpose):
+    // smtp-server reports it as an 'error' event, which must not become an uncaught exception.
+    s.on('error', (err: Error) => api.connectionErrors.push(err.message));
     server = s;
     return new Promise((resolve, reject) => {
       s.server.once('error', reject);

@@ -1,6 +1,5 @@
 /** CLI actions for who hears what: `directory list`, `directory import FILE` and the admin `subscribe`. */
 import { existsSync } from 'node:fs';
-import { z } from 'zod';
 import { UsageError } from '../../domain/errors.js';
 import { CADENCES, KINDS, type Cadence, type Kind } from '../../domain/types.js';
 import { formatImportReport, importDirectory, readDirectoryFile } from '../../directory/import.js';
@@ -12,6 +11,7 @@ import { count } from '../../util/plural.js';
 import { openDb } from '../../store/db.js';
 import { baseContext, openContext, openExistingContext, type AppContext } from '../../app/context.js';
 import type { GlobalOptions } from '../options.js';
+import { addressProblem } from '../../domain/address.js';
 
 /** `directory list [--json]`: the stored administrations and objects with their contacts and services. */
 export function directoryListCommand(opts: GlobalOptions & { json?: boolean }): number {
@@ -88,7 +88,8 @@ function splitList(text: string): string[] {
  */
 export function subscribeCommand(opts: GlobalOptions & { email: string; services: string; cadence?: string; kinds?: string }): number {
   const email = opts.email.trim();
-  if (!z.email().safeParse(email).success) throw new UsageError(`not an e-mail address: "${opts.email}"`);
+  const problem = addressProblem(email);
+  if (problem) throw new UsageError(problem);
   const cadence = (opts.cadence ?? 'daily').trim();
   if (!(CADENCES as readonly string[]).includes(cadence)) {
     throw new UsageError(`unknown cadence "${cadence}"; use one of ${CADENCES.join(', ')}`);

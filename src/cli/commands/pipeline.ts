@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../../domain/errors.js';
 import { changeJson, eventJson, itemJson, sourceJson, unpolledSourceJson } from '../../domain/present.js';
 import type { RefreshResult } from '../../sources/refresh.js';
+import { intervalOf } from '../../config/load.js';
 import { listChanges } from '../../store/changes.repo.js';
 import { listEvents } from '../../store/events.repo.js';
 import { listSources } from '../../store/sources.repo.js';
@@ -74,7 +75,8 @@ function describeResult(r: RefreshResult): string {
 export function sourcesCommand(opts: GlobalOptions & { json?: boolean }): number {
   const ctx = openExistingContext(opts);
   try {
-    const stored = listSources(ctx.db).map(sourceJson);
+    const now = ctx.clock.now();
+    const stored = listSources(ctx.db).map((s) => sourceJson(s, { intervalMs: intervalOf(ctx.config, s.id), now }));
     const rows = [
       ...ctx.config.sources.map((s) => stored.find((r) => r.id === s.id) ?? unpolledSourceJson(s)),
       ...stored.filter((r) => !ctx.config.sources.some((s) => s.id === r.id)),

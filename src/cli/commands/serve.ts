@@ -13,6 +13,7 @@ import { openContext } from '../../app/context.js';
 import type { GlobalOptions } from '../options.js';
 import { requeueStuck } from '../../store/outbox.repo.js';
 import { logStartWarnings } from '../../app/warnings.js';
+import { acquireSchedulerLease } from '../../scheduler/lease.js';
 
 /** Starts the scheduler, polls every source once at start, and runs until SIGTERM/SIGINT. */
 export async function serveCommand(opts: GlobalOptions & { once?: boolean }): Promise<number> {
@@ -33,6 +34,8 @@ export async function serveCommand(opts: GlobalOptions & { once?: boolean }): Pr
     },
     'driftkoll starting',
   );
+  // One scheduler per database: a second serve stops here, before it polls or sends anything.
+  const lease = acquireSchedulerLease(ctx.db, { logger });
   if (config.directoryPath) {
     // The configured directory file is the source of truth: load it (all or nothing) at start.
     const report = importDirectory(ctx.db, readDirectoryFile(config.directoryPath, ctx.catalogue));
@@ -65,6 +68,7 @@ export async function serveCommand(opts: GlobalOptions & { once?: boolean }): Pr
   }).catch(async (err: unknown) => {
     // Without the web app the unsubscribe links in sent mail are dead: stop rather than run half.
     await scheduler.stop();
+    lease.release();
     ctx.db.close();
     throw err;
   });
@@ -82,6 +86,7 @@ export async function serveCommand(opts: GlobalOptions & { once?: boolean }): Pr
   schedulerRunning = false;
   await web.close();
   await scheduler.stop();
+  lease.release();
   ctx.db.close();
   logger.info('stopped');
   return 0;

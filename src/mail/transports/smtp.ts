@@ -1,6 +1,7 @@
 /** The SMTP transport (nodemailer, pooled), with nodemailer's errors mapped to SmtpError. */
 import { createRequire } from 'node:module';
 import type Nodemailer from 'nodemailer';
+import type * as MimeFuncs from 'nodemailer/lib/mime-funcs';
 import type { NodemailerError, SMTPPoolOptions } from 'nodemailer';
 import { SmtpError } from '../../domain/errors.js';
 import type { Logger } from '../../util/logger.js';
@@ -56,7 +57,7 @@ export function createSmtpTransport(url: URL, logger: Logger, options: Transport
           from: msg.from,
           to: msg.to,
           replyTo: msg.replyTo ?? undefined,
-          subject: msg.subject,
+          subject: encodeSubject(msg.subject),
           text: msg.text,
           html: msg.html,
           messageId: msg.messageId,
@@ -72,6 +73,16 @@ export function createSmtpTransport(url: URL, logger: Logger, options: Transport
       return Promise.resolve();
     },
   };
+}
+
+/**
+ * The subject as RFC 2047 encoded words, always. A scraped title may itself look like an
+ * encoded word (`=?UTF-8?B?…?=`); sent as is, mail clients would decode it into text the
+ * source chose (a fake "Bcc:" line). Encoded by us, it decodes once, to the literal text.
+ */
+export function encodeSubject(subject: string): string {
+  const { encodeWord } = createRequire(import.meta.url)('nodemailer/lib/mime-funcs') as typeof MimeFuncs;
+  return encodeWord(subject.replace(/[\r\n]+/g, ' '), 'B', 52);
 }
 
 /**

@@ -127,6 +127,7 @@ export function parseHtmlPage(body: string, ctx: AdapterContext, profile: PagePr
   const containers = findContainers(page, main, ctx.options);
   const items: ParsedItem[] = [];
   const warnings: string[] = [];
+  let skipped = 0;
   containers.forEach((c, i) => {
     const where = `${profile.name}: item ${i + 1}`;
     try {
@@ -139,6 +140,7 @@ export function parseHtmlPage(body: string, ctx: AdapterContext, profile: PagePr
       items.push(built.item);
       warnings.push(...built.warnings.map((w) => `${where} ("${raw.title}"): ${w}`));
     } catch (err) {
+      skipped++;
       warnings.push(`${where} skipped: ${describeError(err)}`);
     }
   });
@@ -149,7 +151,7 @@ export function parseHtmlPage(body: string, ctx: AdapterContext, profile: PagePr
     .toArray()
     .map((n) => textOutside(n, itemNodes))
     .join('');
-  return { items, saysEmpty: saysEmpty(norm(rest), ctx.options.emptyTexts), warnings };
+  return { items, saysEmpty: saysEmpty(norm(rest), ctx.options.emptyTexts), warnings, ...(skipped ? { skipped } : {}) };
 }
 
 /** True when the text says there is nothing to report (built-in phrases or the source's own). */

@@ -23,17 +23,20 @@ interface FeedItemExtra {
   'content:encoded'?: string;
 }
 
-// One parser for the module: it holds no per-feed state between parseString calls.
+// A parser per feed: xml2js keeps the state of an unfinished document in its parser, so
+// one broken body (`<?xml …?>` alone) would make every later feed on a shared one hang.
 // `category` is copied raw because rss-parser leaves Atom's <category term> out; `title`
 // because rss-parser drops Atom's type="html" and hands over an xhtml title as an object.
-const parser = new Parser<Record<string, unknown>, FeedItemExtra>({
-  customFields: {
-    item: [
-      ['category', 'categoryRaw', { keepArray: true }],
-      ['title', 'titleRaw', { keepArray: true }],
-    ],
-  },
-});
+const newParser = () =>
+  new Parser<Record<string, unknown>, FeedItemExtra>({
+    customFields: {
+      item: [
+        ['category', 'categoryRaw', { keepArray: true }],
+        ['title', 'titleRaw', { keepArray: true }],
+      ],
+    },
+  });
+type FeedParser = ReturnType<typeof newParser>;
 
 /** A tag, or an entity still escaped after XML decoding ("&lt;b&gt;", "&amp;ouml;"): the title is HTML. */
 const MARKUP = /<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>|&(?:[a-z][a-z0-9]{1,31}|#\d{1,7}|#x[0-9a-f]{1,6});/i;
@@ -43,19 +46,27 @@ const END_HINT = /åtgärd|löst|återställ|fungerar|klar|prognos|beräkna|avsl
 
 /** Parses an RSS or Atom document; malformed XML is a ParseError, one bad entry only a warning. */
 async function parse(body: string, ctx: AdapterContext): Promise<ParseResult> {
-  let feed: Awaited<ReturnType<typeof parser.parseString>>;
+  // xml2js never calls back on a document with no element at all (`<?xml …?>` alone): the
+  // poll would wait forever. Such a body is no feed.
+  if (!/<[A-Za-z_]/.test(body.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>/g, ''))) {
+    throw new ParseError('feed is not readable RSS or Atom: it has no elements', { hint: 'check that the source URL serves a feed' });
+  }
+  let feed: Awaited<ReturnType<FeedParser['parseString']>>;
   try {
-    feed = await parser.parseString(body);
+    feed = await newParser().parseString(body);
   } catch (cause) {
     throw new ParseError('feed is not readable RSS or Atom', { cause, hint: 'check that the source URL serves a feed' });
   }
   // Several entries sharing a link (EHM links every entry to the channel page) make it no detail link.
   const seen = new Map<string, number>();
-  for (const it of feed.items) if (it.link) seen.set(linkKey(it.link, ctx.url), (seen.get(linkKey(it.link, ctx.url)) ?? 0) + 1);
-  const notDetail = new Set([feed.link, ctx.url].filter((l): l is string => !!l).map((l) => linkKey(l, ctx.url)));
+  // A link that is not text (`<link><a>…</a></link>`) is the entry's problem, met in its own try below.
+  for (const it of feed.items)
+    if (typeof it.link === 'string' && it.link) seen.set(linkKey(it.link, ctx.url), (seen.get(linkKey(it.link, ctx.url)) ?? 0) + 1);
+  const notDetail = new Set([feed.link, ctx.url].filter((l): l is string => typeof l === 'string' && !!l).map((l) => linkKey(l, ctx.url)));
 
   const items: ParsedItem[] = [];
   const warnings: string[] = [];
+  let skipped = 0;
   feed.items.forEach((it, i) => {
     const where = `rss: entry ${i + 1}`;
     try {
@@ -70,11 +81,12 @@ async function parse(body: string, ctx: AdapterContext): Promise<ParseResult> {
       items.push(item);
       warnings.push(...w.map((m) => `${where} ("${title}"): ${m}`));
     } catch (err) {
+      skipped++;
       warnings.push(`${where} skipped: ${describeError(err)}`);
     }
   });
   // A well-formed feed with no entries is the feed's way of saying "nothing to report".
-  return { items, saysEmpty: feed.items.length === 0, warnings };
+  return { items, saysEmpty: feed.items.length === 0, warnings, ...(skipped ? { skipped } : {}) };
 }
 
 type FeedItem = Parser.Item & FeedItemExtra;

@@ -12,7 +12,8 @@ import { listSources } from '../../store/sources.repo.js';
 import { countConfirmedSubscriptions, pageSubscriptions, storeCounts, findEvents } from '../../store/browse.repo.js';
 import { deleteSubscription } from '../../store/subscriptions.repo.js';
 import { formatDateTime } from '../../domain/format-sv.js';
-import { isSourceHealthy } from '../../domain/source-state.js';
+import { isSourceHealthy, type SourceState } from '../../domain/source-state.js';
+import { intervalOf } from '../../config/load.js';
 import { KINDS, STATUSES, type Kind, type Status } from '../../domain/types.js';
 import { storedTime } from '../../util/time.js';
 import { createLoginLink, currentAdmin, endSession, isAdmin, pendingLogin, startSession } from '../auth.js';
@@ -155,6 +156,7 @@ function guardedRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.get('/admin', (req, reply) => {
     const now = ctx.clock.now();
     const sources = listSources(db);
+    const healthy = (s: SourceState) => isSourceHealthy(s, { intervalMs: intervalOf(ctx.config, s.id), now });
     const counts = storeCounts(db);
     const messages = Object.fromEntries(counts.messages.map((m) => [m.status, m.n]));
     const ongoing = counts.events.filter((e) => e.kind === 'disruption' && e.status === 'ongoing').reduce((n, e) => n + e.n, 0);
@@ -166,9 +168,9 @@ function guardedRoutes(app: FastifyInstance, deps: WebDeps): void {
       { title: 'Administration' },
       {
         email: adminOf(deps, req),
-        sourcesHealthy: sources.filter(isSourceHealthy).length,
+        sourcesHealthy: sources.filter(healthy).length,
         sourcesTotal: sources.length,
-        unhealthy: sources.filter((s) => !isSourceHealthy(s)).map((s) => ({ id: s.id, error: s.lastError ?? 'aldrig hämtad' })),
+        unhealthy: sources.filter((s) => !healthy(s)).map((s) => ({ id: s.id, error: s.lastError ?? 'aldrig hämtad' })),
         ongoing,
         queued: messages.queued ?? 0,
         failed: messages.failed ?? 0,
@@ -194,7 +196,7 @@ function guardedRoutes(app: FastifyInstance, deps: WebDeps): void {
         id,
         name: cfg?.name ?? id,
         url: cfg?.url ?? s?.url ?? '',
-        healthy: s ? isSourceHealthy(s) : false,
+        healthy: s ? isSourceHealthy(s, { intervalMs: intervalOf(ctx.config, id), now }) : false,
         lastSuccess: s?.lastSuccessAt ? formatDateTime(s.lastSuccessAt, now) : 'aldrig',
         lastFailure: s?.lastFailureAt ? formatDateTime(s.lastFailureAt, now) : null,
         lastError: s?.lastError ?? null,

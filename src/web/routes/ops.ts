@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { isSourceHealthy } from '../../domain/source-state.js';
+import { intervalOf } from '../../config/load.js';
 import { deliveryLatencies, pingDb, storeCounts } from '../../store/browse.repo.js';
 import { listSources } from '../../store/sources.repo.js';
 import { localIso } from '../../util/time.js';
@@ -15,7 +16,6 @@ import type { WebDeps } from '../server.js';
 /** A source counts as fresh when it succeeded within this many of its polling intervals. */
 const FRESH_INTERVALS = 3;
 /** Polling interval assumed for a source in the database but not in the config. */
-const DEFAULT_INTERVAL_MS = 5 * 60_000;
 /** Delivery latency is measured over messages sent in this window. */
 const LATENCY_WINDOW_MS = 24 * 3_600_000;
 
@@ -23,7 +23,7 @@ const LATENCY_WINDOW_MS = 24 * 3_600_000;
 export function opsRoutes(app: FastifyInstance, deps: WebDeps): void {
   const { ctx } = deps;
   const { db, config, logger } = ctx;
-  const intervalOf = (id: string) => config.sources.find((s) => s.id === id)?.intervalMs ?? DEFAULT_INTERVAL_MS;
+  const intervalMs = (id: string) => intervalOf(config, id);
 
   app.get('/healthz', (_req, reply) => {
     const nowMs = ctx.clock.now().getTime();
@@ -36,10 +36,10 @@ export function opsRoutes(app: FastifyInstance, deps: WebDeps): void {
     const scheduler = deps.opts.schedulerAlive?.() ?? false;
     const sources = database
       ? listSources(db).map((s) => {
-          const fresh = s.lastSuccessAt !== null && nowMs - Date.parse(s.lastSuccessAt) <= FRESH_INTERVALS * intervalOf(s.id);
+          const fresh = s.lastSuccessAt !== null && nowMs - Date.parse(s.lastSuccessAt) <= FRESH_INTERVALS * intervalMs(s.id);
           return {
             id: s.id,
-            healthy: isSourceHealthy(s),
+            healthy: isSourceHealthy(s, { intervalMs: intervalMs(s.id), now: new Date(nowMs) }),
             fresh,
             lastSuccess: localIso(s.lastSuccessAt),
             lastError: s.lastError,
