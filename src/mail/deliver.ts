@@ -137,10 +137,18 @@ export function buildHeaders(opts: { unsubscribeHttps: string; unsubscribeMailto
   return {
     'List-Unsubscribe': `<${opts.unsubscribeHttps}>, <${opts.unsubscribeMailto}>`,
     'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-    'Auto-Submitted': 'auto-generated',
-    'X-Auto-Response-Suppress': 'All',
-    'X-Driftkoll-Kind': opts.kind,
+    ...autoHeaders(opts.kind),
   };
+}
+
+/** The headers of a message with no unsubscribe (a notice to the team, a login link): automated, of this kind. */
+export function autoHeaders(kind: string): Record<string, string> {
+  return { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', 'X-Driftkoll-Kind': kind };
+}
+
+/** The domain Message-IDs are made in: the sender address's. */
+export function senderDomain(address: string): string {
+  return address.split('@')[1] ?? 'driftkoll.invalid';
 }
 
 /** A Message-ID derived from the idempotency key, so every attempt and a crash repeat share it. */

@@ -1,7 +1,7 @@
 /** Turns message data into a rendered outbox row: subject, HTML, text, headers, stable Message-ID. */
 import type { AppContext } from '../app/context.js';
 import type { MessageKind, NewMessage } from '../domain/message.js';
-import { buildHeaders, makeMessageId } from '../mail/deliver.js';
+import { buildHeaders, makeMessageId, senderDomain } from '../mail/deliver.js';
 import type { MessageData, RenderContext } from '../mail/types.js';
 import { ensureSecret } from '../store/settings.repo.js';
 import { storedTime } from '../util/time.js';
@@ -26,7 +26,6 @@ export async function compose(
 ): Promise<NewMessage> {
   const { config } = deps;
   const rendered = await deps.renderer.render(data, renderContext(deps));
-  const domain = config.sender.address.split('@')[1] ?? 'driftkoll.invalid';
   return {
     key,
     kind,
@@ -41,7 +40,7 @@ export async function compose(
       unsubscribeMailto: unsubscribeMailto(data.to, config.sender.replyTo),
       kind,
     }),
-    messageId: makeMessageId(key, domain),
+    messageId: makeMessageId(key, senderDomain(config.sender.address)),
     template: data.template,
     data,
     createdAt: storedTime(deps.clock.now()),

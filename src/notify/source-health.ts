@@ -12,7 +12,8 @@ import type { SourceConfig } from '../config/load.js';
 import type { NewMessage } from '../domain/message.js';
 import type { SourceState } from '../domain/source-state.js';
 import { formatDateTime } from '../domain/format-sv.js';
-import { makeMessageId } from '../mail/deliver.js';
+import { autoHeaders, makeMessageId, senderDomain } from '../mail/deliver.js';
+import { escapeHtml } from '../util/html.js';
 import { enqueue } from '../store/outbox.repo.js';
 import { getSetting } from '../store/settings.repo.js';
 import { listSources } from '../store/sources.repo.js';
@@ -104,12 +105,8 @@ function upNotice(
   return notice(deps, `notice:${to.toLowerCase()}:${source.id}:up:${stretch}`, to, `Källan ${source.id} fungerar igen`, lines);
 }
 
-const escapeHtml = (t: string) =>
-  t.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
 function notice(deps: Pick<NotifyDeps, 'config' | 'clock'>, key: string, to: string, subject: string, lines: string[]): NewMessage {
   const { config } = deps;
-  const domain = config.sender.address.split('@')[1] ?? 'driftkoll.invalid';
   const oneLine = lines.map((l) => l.replace(/[\r\n]+/g, ' '));
   return {
     key,
@@ -122,8 +119,8 @@ function notice(deps: Pick<NotifyDeps, 'config' | 'clock'>, key: string, to: str
       .map((l) => `<p>${escapeHtml(l)}</p>`)
       .join('')}</body></html>`,
     text: `${oneLine.join('\n\n')}\n`,
-    headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', 'X-Driftkoll-Kind': 'notice' },
-    messageId: makeMessageId(key, domain),
+    headers: autoHeaders('notice'),
+    messageId: makeMessageId(key, senderDomain(config.sender.address)),
     template: 'notice',
     data: { template: 'notice', to, lines: oneLine },
     createdAt: storedTime(deps.clock.now()),

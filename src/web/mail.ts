@@ -5,7 +5,8 @@
  */
 import type { AppContext } from '../app/context.js';
 import type { NewMessage } from '../domain/message.js';
-import { buildHeaders, makeMessageId } from '../mail/deliver.js';
+import { autoHeaders, buildHeaders, makeMessageId, senderDomain } from '../mail/deliver.js';
+import { escapeHtml } from '../util/html.js';
 import { recipientLinks } from '../notify/compose.js';
 import { unsubscribeMailto } from '../notify/links.js';
 import { enqueue } from '../store/outbox.repo.js';
@@ -27,20 +28,18 @@ export interface WebMail {
   unsubscribe: boolean;
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
 /** The mail as an outbox row. */
 export function composeWebMail(ctx: Ctx, mail: WebMail): NewMessage {
   const { config } = ctx;
-  const p = (t: string) => `<p style="margin:0 0 16px">${escape(t)}</p>`;
-  const html = `<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>${escape(mail.subject)}</title></head>
+  const p = (t: string) => `<p style="margin:0 0 16px">${escapeHtml(t)}</p>`;
+  const html = `<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>${escapeHtml(mail.subject)}</title></head>
 <body style="margin:0;padding:24px;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a;background:#ffffff">
 <div style="max-width:600px">
-<p style="margin:0 0 24px;font-weight:bold">${escape(config.sender.name)}</p>
+<p style="margin:0 0 24px;font-weight:bold">${escapeHtml(config.sender.name)}</p>
 ${mail.paragraphs.map(p).join('\n')}
-<p style="margin:0 0 24px"><a href="${escape(mail.link.href)}" style="color:#0a4f8a;font-weight:bold">${escape(mail.link.text)}</a></p>
+<p style="margin:0 0 24px"><a href="${escapeHtml(mail.link.href)}" style="color:#0a4f8a;font-weight:bold">${escapeHtml(mail.link.text)}</a></p>
 ${mail.after.map(p).join('\n')}
-<p style="margin:24px 0 0;color:#3d3d3d">${escape(config.sender.name)}. Frågor? Svara på det här mejlet eller skriv till ${escape(config.sender.replyTo)}.</p>
+<p style="margin:24px 0 0;color:#3d3d3d">${escapeHtml(config.sender.name)}. Frågor? Svara på det här mejlet eller skriv till ${escapeHtml(config.sender.replyTo)}.</p>
 </div></body></html>`;
   const text = [
     config.sender.name,
@@ -53,14 +52,13 @@ ${mail.after.map(p).join('\n')}
     `Frågor? Svara på det här mejlet eller skriv till ${config.sender.replyTo}.`,
     '',
   ].join('\n');
-  const domain = config.sender.address.split('@')[1] ?? 'driftkoll.invalid';
   const headers = mail.unsubscribe
     ? buildHeaders({
         unsubscribeHttps: recipientLinks(ctx, mail.to).unsubscribe,
         unsubscribeMailto: unsubscribeMailto(mail.to, config.sender.replyTo),
         kind: mail.template,
       })
-    : { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', 'X-Driftkoll-Kind': mail.template };
+    : autoHeaders(mail.template);
   return {
     key: mail.key,
     // The outbox knows four kinds; these are transactional, sent at once like an alert.
@@ -72,7 +70,7 @@ ${mail.after.map(p).join('\n')}
     html,
     text,
     headers,
-    messageId: makeMessageId(mail.key, domain),
+    messageId: makeMessageId(mail.key, senderDomain(config.sender.address)),
     template: mail.template,
     data: { template: mail.template, to: mail.to },
     createdAt: storedTime(ctx.clock.now()),
