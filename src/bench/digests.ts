@@ -50,6 +50,21 @@ async function seed(ctx: Parameters<typeof refreshSource>[0]): Promise<void> {
 }
 
 /** `n` contacts following every service; one digest slot rendered, enqueued and delivered. */
+/** A directory of `n` administrations, one contact each, every one following all services. */
+export function benchDirectory(n: number): Parameters<typeof importDirectory>[1] {
+  return {
+    region: 'Bench',
+    timezone: 'Europe/Stockholm',
+    administrations: Array.from({ length: n }, (_, i) => ({
+      id: `unit-${i}`,
+      name: `Förvaltning ${i}`,
+      contacts: [{ role: 'Kontaktperson', email: `person${i}@bench.example` }],
+      services: 'all' as const,
+    })),
+    objects: [],
+  } as Parameters<typeof importDirectory>[1];
+}
+
 export async function benchFanout(n: number): Promise<FanoutResult> {
   const dir = mkdtempSync(join(tmpdir(), 'driftkoll-bench-'));
   const smtp = await startSmtpSink();
@@ -59,17 +74,7 @@ export async function benchFanout(n: number): Promise<FanoutResult> {
     const clock = { now: () => new Date('2026-11-24T09:30:00+01:00') };
     const ctx = { db, config, clock, catalogue: Catalogue.load(), logger: silentLogger() };
     await seed(ctx);
-    importDirectory(db, {
-      region: 'Bench',
-      timezone: 'Europe/Stockholm',
-      administrations: Array.from({ length: n }, (_, i) => ({
-        id: `unit-${i}`,
-        name: `Förvaltning ${i}`,
-        contacts: [{ role: 'Kontaktperson', email: `person${i}@bench.example` }],
-        services: 'all' as const,
-      })),
-      objects: [],
-    } as Parameters<typeof importDirectory>[1]);
+    importDirectory(db, benchDirectory(n));
     const deps = { ...ctx, renderer: createRenderer() };
     clock.now = () => new Date('2026-11-25T07:30:00+01:00');
     const cpuMs = (since: NodeJS.CpuUsage) => {

@@ -20,6 +20,7 @@ import { markChangesHandled } from '../store/notifications.repo.js';
 import { upsertSource } from '../store/sources.repo.js';
 import { silentLogger } from '../util/logger.js';
 import { packagePath } from '../util/paths.js';
+import { benchDirectory } from './digests.js';
 
 export interface GrowthRow {
   factor: number;
@@ -77,17 +78,7 @@ async function measure(factor: number, base: number): Promise<GrowthRow> {
     const source = config.sources.find((s) => s.id === 'inera-driftstatus')!;
     upsertSource(db, source);
     const changes = seedHistory(db, source.id, base * factor);
-    importDirectory(db, {
-      region: 'Bench',
-      timezone: 'Europe/Stockholm',
-      administrations: Array.from({ length: 20 }, (_, i) => ({
-        id: `unit-${i}`,
-        name: `Förvaltning ${i}`,
-        contacts: [{ role: 'Kontaktperson', email: `person${i}@bench.example` }],
-        services: 'all' as const,
-      })),
-      objects: [],
-    } as Parameters<typeof importDirectory>[1]);
+    importDirectory(db, benchDirectory(20));
     const page = readFileSync(packagePath('demo', 'pages', 'driftstatus.html'), 'utf8');
     const fetch = async (url: string) => ({
       kind: 'ok' as const,

@@ -6,7 +6,9 @@ import type { Change, Event } from '../domain/event.js';
 import type { MessageKind, MessageStatus, OutboxMessage } from '../domain/message.js';
 import type { Kind, Status } from '../domain/types.js';
 import type { Db } from './db.js';
-import type { Subscription } from './subscriptions.repo.js';
+import { changeFromRow } from './changes.repo.js';
+import { EVENT_SELECT, eventFromRow } from './events.repo.js';
+import { SUBSCRIPTION_SELECT, subscriptionFromRow, type Subscription } from './subscriptions.repo.js';
 
 /** One page: `limit` rows from `offset`. */
 export interface PageOpts {
@@ -26,10 +28,6 @@ export interface EventFilter {
   listedOnly?: boolean;
 }
 
-const EVENT_SELECT = `SELECT id, source_id AS sourceId, key, kind, status, title, services, start, end, url, impact,
-  time_text AS timeText, details, guid, first_seen_at AS firstSeenAt, last_seen_at AS lastSeenAt,
-  missing_polls AS missingPolls, vanished_at AS vanishedAt FROM events`;
-
 const ANY_SERVICE = `EXISTS (SELECT 1 FROM json_each(events.services) s WHERE s.value IN (SELECT value FROM json_each(@services)))`;
 
 function eventWhere(f: EventFilter): string {
@@ -45,17 +43,13 @@ function eventParams(f: EventFilter) {
   return { services: json(f.services), kinds: json(f.kinds), statuses: json(f.statuses), from: f.from ?? null, to: f.to ?? null };
 }
 
-function eventRow(row: Record<string, unknown>): Event {
-  return { ...(row as unknown as Event), services: JSON.parse(row.services as string) as string[] };
-}
-
 /** Events matching `f`, newest start first (events without a start by when first seen). */
 export function findEvents(db: Db, f: EventFilter, page: PageOpts): Event[] {
   return (
     db
       .prepare(`${EVENT_SELECT} ${eventWhere(f)} ORDER BY COALESCE(start, first_seen_at) DESC, id DESC LIMIT @limit OFFSET @offset`)
       .all({ ...eventParams(f), ...page }) as Record<string, unknown>[]
-  ).map(eventRow);
+  ).map(eventFromRow);
 }
 
 /** Events matching `f` in start order, oldest first: for the calendar and the overview's upcoming lists. */
@@ -64,7 +58,7 @@ export function findEventsByStart(db: Db, f: EventFilter, limit: number): Event[
     db
       .prepare(`${EVENT_SELECT} ${eventWhere(f)} AND start IS NOT NULL ORDER BY start, id LIMIT @limit`)
       .all({ ...eventParams(f), limit }) as Record<string, unknown>[]
-  ).map(eventRow);
+  ).map(eventFromRow);
 }
 
 export interface ChangeFilter {
@@ -76,16 +70,6 @@ export interface ChangeFilter {
   types?: string[];
   /** Changes of events matching this filter. */
   event?: EventFilter;
-}
-
-function changeRow(row: Record<string, unknown>): Change {
-  return {
-    ...(row as unknown as Change),
-    fields: JSON.parse(row.fields as string) as string[],
-    before: row.before ? (JSON.parse(row.before as string) as Record<string, unknown>) : null,
-    after: row.after ? (JSON.parse(row.after as string) as Record<string, unknown>) : null,
-    baseline: row.baseline === 1,
-  };
 }
 
 /** Changes matching `f`, newest first. */
@@ -109,7 +93,7 @@ export function findChanges(db: Db, f: ChangeFilter, page: PageOpts): Change[] {
         types: f.types ? JSON.stringify(f.types) : null,
         ...page,
       }) as Record<string, unknown>[]
-  ).map(changeRow);
+  ).map(changeFromRow);
 }
 
 /** Per event id: how many changes it has and when the last was recorded. */
@@ -149,18 +133,11 @@ export function findMessages(db: Db, f: OutboxFilter, page: PageOpts): Omit<Outb
 
 /** One page of subscriptions by address. */
 export function pageSubscriptions(db: Db, page: PageOpts): Subscription[] {
-  const rows = db
-    .prepare(
-      `SELECT id, email, services, cadence, kinds, confirmed, created_at AS createdAt, updated_at AS updatedAt
-       FROM subscriptions ORDER BY email LIMIT ? OFFSET ?`,
-    )
-    .all(page.limit, page.offset) as Record<string, unknown>[];
-  return rows.map((r) => ({
-    ...(r as unknown as Subscription),
-    services: JSON.parse(r.services as string) as string[],
-    kinds: JSON.parse(r.kinds as string) as Kind[],
-    confirmed: r.confirmed === 1,
-  }));
+  const rows = db.prepare(`${SUBSCRIPTION_SELECT} ORDER BY email LIMIT ? OFFSET ?`).all(page.limit, page.offset) as Record<
+    string,
+    unknown
+  >[];
+  return rows.map(subscriptionFromRow);
 }
 
 /** How many subscriptions are confirmed. */

@@ -4,7 +4,8 @@ import type { Db } from './db.js';
 
 const SELECT = `SELECT id, event_id AS eventId, run_id AS runId, type, fields, before, after, at, baseline FROM changes`;
 
-function fromRow(row: Record<string, unknown>): Change {
+/** A changes row as a Change. */
+export function changeFromRow(row: Record<string, unknown>): Change {
   return {
     ...(row as unknown as Change),
     fields: JSON.parse(row.fields as string) as string[],
@@ -45,5 +46,5 @@ export function listChanges(db: Db, opts: { since?: Date; sinceId?: number; even
         since: opts.since?.toISOString() ?? null,
         sinceId: opts.sinceId ?? 0,
       }) as Record<string, unknown>[]
-  ).map(fromRow);
+  ).map(changeFromRow);
 }

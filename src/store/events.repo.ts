@@ -2,11 +2,13 @@
 import type { Event, EventFields } from '../domain/event.js';
 import type { Db } from './db.js';
 
-const SELECT = `SELECT id, source_id AS sourceId, key, kind, status, title, services, start, end, url, impact,
+/** Every event column, camelCased; the reads in browse.repo.ts add their own WHERE. */
+export const EVENT_SELECT = `SELECT id, source_id AS sourceId, key, kind, status, title, services, start, end, url, impact,
   time_text AS timeText, details, guid, first_seen_at AS firstSeenAt, last_seen_at AS lastSeenAt,
   missing_polls AS missingPolls, vanished_at AS vanishedAt FROM events`;
 
-function fromRow(row: Record<string, unknown>): Event {
+/** An events row as an Event. */
+export function eventFromRow(row: Record<string, unknown>): Event {
   return { ...(row as unknown as Event), services: JSON.parse(row.services as string) as string[] };
 }
 
@@ -15,20 +17,20 @@ function params(f: EventFields) {
 }
 
 export function listEventsBySource(db: Db, sourceId: string): Event[] {
-  return (db.prepare(`${SELECT} WHERE source_id = ? ORDER BY id`).all(sourceId) as Record<string, unknown>[]).map(fromRow);
+  return (db.prepare(`${EVENT_SELECT} WHERE source_id = ? ORDER BY id`).all(sourceId) as Record<string, unknown>[]).map(eventFromRow);
 }
 
 export function getEvent(db: Db, id: number): Event | undefined {
-  const row = db.prepare(`${SELECT} WHERE id = ?`).get(id) as Record<string, unknown> | undefined;
-  return row ? fromRow(row) : undefined;
+  const row = db.prepare(`${EVENT_SELECT} WHERE id = ?`).get(id) as Record<string, unknown> | undefined;
+  return row ? eventFromRow(row) : undefined;
 }
 
 /** Every event, newest first; optionally only those still listed. */
 export function listEvents(db: Db, opts: { listedOnly?: boolean } = {}): Event[] {
   const where = opts.listedOnly ? 'WHERE vanished_at IS NULL' : '';
-  return (db.prepare(`${SELECT} ${where} ORDER BY COALESCE(start, first_seen_at) DESC, id DESC`).all() as Record<string, unknown>[]).map(
-    fromRow,
-  );
+  return (
+    db.prepare(`${EVENT_SELECT} ${where} ORDER BY COALESCE(start, first_seen_at) DESC, id DESC`).all() as Record<string, unknown>[]
+  ).map(eventFromRow);
 }
 
 export function insertEvent(db: Db, sourceId: string, f: EventFields, at: string): number {

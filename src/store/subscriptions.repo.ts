@@ -26,11 +26,12 @@ export interface SubscriptionInput {
   confirmed?: boolean;
 }
 
-const SELECT = `SELECT id, email, services, cadence, kinds, confirmed, created_at AS createdAt,
+/** Every subscription column, camelCased. */
+export const SUBSCRIPTION_SELECT = `SELECT id, email, services, cadence, kinds, confirmed, created_at AS createdAt,
   updated_at AS updatedAt FROM subscriptions`;
 
-function fromRow(row: Record<string, unknown> | undefined): Subscription | undefined {
-  if (!row) return undefined;
+/** A subscriptions row as a Subscription. */
+export function subscriptionFromRow(row: Record<string, unknown>): Subscription {
   return {
     ...(row as unknown as Subscription),
     services: JSON.parse(row.services as string) as string[],
@@ -63,7 +64,8 @@ export function upsertSubscription(db: Db, s: SubscriptionInput, at: string): Su
 
 /** The address's subscription (case-insensitive), or undefined. */
 export function getSubscriptionByEmail(db: Db, email: string): Subscription | undefined {
-  return fromRow(db.prepare(`${SELECT} WHERE email = ?`).get(email.trim()) as Record<string, unknown> | undefined);
+  const row = db.prepare(`${SUBSCRIPTION_SELECT} WHERE email = ?`).get(email.trim()) as Record<string, unknown> | undefined;
+  return row ? subscriptionFromRow(row) : undefined;
 }
 
 /** Deletes the address's subscription; false when it had none. */
@@ -74,7 +76,7 @@ export function deleteSubscription(db: Db, email: string): boolean {
 /** All subscriptions by address, or only the confirmed ones. */
 export function listSubscriptions(db: Db, opts: { confirmedOnly?: boolean } = {}): Subscription[] {
   const where = opts.confirmedOnly ? 'WHERE confirmed = 1' : '';
-  return (db.prepare(`${SELECT} ${where} ORDER BY email`).all() as Record<string, unknown>[]).map((r) => fromRow(r)!);
+  return (db.prepare(`${SUBSCRIPTION_SELECT} ${where} ORDER BY email`).all() as Record<string, unknown>[]).map(subscriptionFromRow);
 }
 
 /**
@@ -84,14 +86,14 @@ export function listSubscriptions(db: Db, opts: { confirmedOnly?: boolean } = {}
 export function subscribersFor(db: Db, serviceIds: string[], kind: Kind): Subscription[] {
   const rows = db
     .prepare(
-      `${SELECT}
+      `${SUBSCRIPTION_SELECT}
        WHERE confirmed = 1
          AND EXISTS (SELECT 1 FROM json_each(kinds) k WHERE k.value = @kind)
          AND EXISTS (SELECT 1 FROM json_each(services) s WHERE s.value IN (SELECT value FROM json_each(@ids)))
        ORDER BY email`,
     )
     .all({ kind, ids: JSON.stringify(serviceIds) }) as Record<string, unknown>[];
-  return rows.map((r) => fromRow(r)!);
+  return rows.map(subscriptionFromRow);
 }
 
 /** Stops all mail to the address. The first reason and time are kept; true when newly suppressed. */
