@@ -6,12 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importDirectory, readDirectoryFile } from '../../src/directory/import.js';
-import { createRenderer } from '../../src/mail/render.js';
-import { notifyPending } from '../../src/notify/alerts.js';
 import { listAudit } from '../../src/store/audit.repo.js';
-import { insertChange } from '../../src/store/changes.repo.js';
 import { listUnits } from '../../src/store/directory.repo.js';
-import { insertEvent } from '../../src/store/events.repo.js';
 import { enqueue, getMessage, listMessages } from '../../src/store/outbox.repo.js';
 import { upsertSource } from '../../src/store/sources.repo.js';
 import { getSubscriptionByEmail, upsertSubscription } from '../../src/store/subscriptions.repo.js';
@@ -19,7 +15,7 @@ import { packagePath } from '../../src/util/paths.js';
 import { createLoginLink } from '../../src/web/auth.js';
 import { registeredRoutes } from '../../src/web/server.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { Client, csrfOf, hiddenValue, startTestWeb, type TestWeb } from './web-helpers.js';
+import { Client, csrfOf, hiddenValue, startTestWeb, type TestWeb, alertSvevac } from './web-helpers.js';
 
 const ADMIN = 'forvaltare@regionuppsala.example';
 const CONTACT = 'smittskydd@regionuppsala.example';
@@ -53,28 +49,7 @@ describe('admin console', () => {
 
   /** A real alert in the outbox: a Svevac disruption reaches Smittskyddsenheten. */
   async function alertMessage(): Promise<number> {
-    const at = app.clock.now().toISOString();
-    const eventId = insertEvent(
-      app.db,
-      's',
-      {
-        key: 'url:svevac',
-        kind: 'disruption',
-        status: 'ongoing',
-        title: 'Störning i Svevac',
-        services: ['svevac'],
-        start: at,
-        end: null,
-        url: null,
-        impact: null,
-        timeText: null,
-        details: null,
-        guid: null,
-      },
-      at,
-    );
-    insertChange(app.db, { eventId, runId: null, type: 'created', fields: [], at, baseline: false });
-    await notifyPending({ ...app, renderer: createRenderer() });
+    await alertSvevac(app);
     return listMessages(app.db, { to: CONTACT })[0]!.id;
   }
 

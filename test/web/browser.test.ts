@@ -7,16 +7,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDirectory, readDirectoryFile } from '../../src/directory/import.js';
-import { createRenderer } from '../../src/mail/render.js';
-import { notifyPending } from '../../src/notify/alerts.js';
-import { insertChange } from '../../src/store/changes.repo.js';
-import { insertEvent } from '../../src/store/events.repo.js';
 import { listMessages } from '../../src/store/outbox.repo.js';
 import { upsertSource } from '../../src/store/sources.repo.js';
 import { isSuppressed } from '../../src/store/subscriptions.repo.js';
 import { packagePath } from '../../src/util/paths.js';
 import { startWebServer, type WebServer } from '../../src/web/server.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { alertSvevac } from './web-helpers.js';
 import { hasBrowser, launchBrowser } from '../helpers/browser.js';
 
 const CONTACT = 'smittskydd@regionuppsala.example';
@@ -65,28 +62,7 @@ describe.runIf(hasBrowser())('unsubscribe in a browser', () => {
   it('follows the List-Unsubscribe link, ends the mail with the button, and starts it again by keyboard', async () => {
     // A Svevac disruption alerts Smittskyddsenheten: a real message in the outbox.
     upsertSource(app.db, { id: 's', adapter: 'rss', url: 'https://s.example/' });
-    const at = app.clock.now().toISOString();
-    const eventId = insertEvent(
-      app.db,
-      's',
-      {
-        key: 'url:svevac',
-        kind: 'disruption',
-        status: 'ongoing',
-        title: 'Störning i Svevac',
-        services: ['svevac'],
-        start: at,
-        end: null,
-        url: null,
-        impact: null,
-        timeText: null,
-        details: null,
-        guid: null,
-      },
-      at,
-    );
-    insertChange(app.db, { eventId, runId: null, type: 'created', fields: [], before: null, at, baseline: false });
-    await notifyPending({ ...app, renderer: createRenderer() });
+    await alertSvevac(app);
     const [message] = listMessages(app.db, { to: CONTACT });
     const link = /<(http[^>]+)>/.exec(message?.headers['List-Unsubscribe'] ?? '')?.[1];
     expect(link).toMatch(new RegExp(`^${web.url}/avsluta/`));

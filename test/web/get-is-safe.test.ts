@@ -6,12 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importDirectory, readDirectoryFile } from '../../src/directory/import.js';
-import { createRenderer } from '../../src/mail/render.js';
-import { notifyPending } from '../../src/notify/alerts.js';
 import { ensureManageToken, hashToken } from '../../src/notify/links.js';
-import { insertChange } from '../../src/store/changes.repo.js';
 import type { Db } from '../../src/store/db.js';
-import { insertEvent } from '../../src/store/events.repo.js';
 import { listMessages } from '../../src/store/outbox.repo.js';
 import { ensureSecret } from '../../src/store/settings.repo.js';
 import { markSourceHealthy, upsertSource } from '../../src/store/sources.repo.js';
@@ -21,7 +17,7 @@ import { packagePath } from '../../src/util/paths.js';
 import { createLoginLink } from '../../src/web/auth.js';
 import { registeredRoutes } from '../../src/web/server.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { Client, csrfOf, startTestWeb, type TestWeb } from './web-helpers.js';
+import { Client, csrfOf, startTestWeb, type TestWeb, alertSvevac } from './web-helpers.js';
 
 const ADMIN = 'forvaltare@regionuppsala.example';
 const ANNA = 'anna@staff.example';
@@ -50,27 +46,7 @@ describe('GET never changes anything', () => {
     const at = app.clock.now().toISOString();
     upsertSource(app.db, { id: 's', adapter: 'rss', url: 'https://s.example/feed' });
     markSourceHealthy(app.db, 's', at, {});
-    const eventId = insertEvent(
-      app.db,
-      's',
-      {
-        key: 'k',
-        kind: 'disruption',
-        status: 'ongoing',
-        title: 'Störning i Svevac',
-        services: ['svevac'],
-        start: at,
-        end: null,
-        url: null,
-        impact: null,
-        timeText: null,
-        details: null,
-        guid: null,
-      },
-      at,
-    );
-    insertChange(app.db, { eventId, runId: null, type: 'created', fields: [], at, baseline: false });
-    await notifyPending({ ...app, renderer: createRenderer() });
+    const eventId = await alertSvevac(app, 'k');
     const messageId = listMessages(app.db, {})[0]!.id;
     upsertSubscription(app.db, { email: ANNA, services: ['svevac'], cadence: 'daily', kinds: ['maintenance'], confirmed: true }, at);
     const manage = ensureManageToken(app.db, ANNA, ensureSecret(app.db), at);

@@ -1,5 +1,9 @@
 /** A web app on loopback over a test app, and a small HTTP client that keeps cookies like a browser. */
 import { pino } from 'pino';
+import { createRenderer } from '../../src/mail/render.js';
+import { notifyPending } from '../../src/notify/alerts.js';
+import { insertChange } from '../../src/store/changes.repo.js';
+import { insertEvent } from '../../src/store/events.repo.js';
 import { startWebServer, type WebOptions, type WebServer } from '../../src/web/server.js';
 import type { TestApp } from '../helpers/app.js';
 
@@ -90,4 +94,35 @@ export function hiddenValue(html: string, name: string): string {
     '&#x3D;': '=',
   };
   return m[1]!.replace(/&(amp|lt|gt|quot|#x27|#x60|#x3D);/g, (e) => entities[e]!);
+}
+
+/**
+ * A Svevac disruption recorded as a poll would (the event and its `created` change) and
+ * alerted: real messages in the outbox for everyone who follows Svevac. The source `s`
+ * must exist. Returns the event's id.
+ */
+export async function alertSvevac(app: TestApp, key = 'url:svevac'): Promise<number> {
+  const at = app.clock.now().toISOString();
+  const eventId = insertEvent(
+    app.db,
+    's',
+    {
+      key,
+      kind: 'disruption',
+      status: 'ongoing',
+      title: 'Störning i Svevac',
+      services: ['svevac'],
+      start: at,
+      end: null,
+      url: null,
+      impact: null,
+      timeText: null,
+      details: null,
+      guid: null,
+    },
+    at,
+  );
+  insertChange(app.db, { eventId, runId: null, type: 'created', fields: [], at, baseline: false });
+  await notifyPending({ ...app, renderer: createRenderer() });
+  return eventId;
 }
